@@ -1,0 +1,1 @@
+"""File storage behind an interface, with a local-disk implementation."""

@@ -1,0 +1,1 @@
+"""Use cases. Each public function does one thing in one transaction (``ctx.uow.write()``)."""

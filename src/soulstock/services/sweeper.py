@@ -1,0 +1,23 @@
+"""The sweeper tidies expired holds back into free stock.
+
+It never decides correctness: every read already ignores expired holds, and a claim that
+needs their units reclaims them itself (``store.stock.claim_hold``). Running it only keeps the
+``held`` counters close to the truth and the reservation rows honest for reports.
+"""
+
+from __future__ import annotations
+
+from soulstock.services.context import Context
+from soulstock.store import stock
+
+
+def sweep_expired_holds(ctx: Context) -> int:
+    """Reclaim every expired hold, one release per transaction; returns units freed."""
+    now = ctx.clock.now()
+    with ctx.uow.read() as session:
+        release_ids = stock.releases_with_expired_holds(session, now=now)
+    freed = 0
+    for release_id in release_ids:
+        with ctx.uow.write() as session:
+            freed += stock.reclaim_expired(session, release_id=release_id, now=now)
+    return freed
