@@ -1,0 +1,9 @@
+"""The JSON API, mounted at /api/v1."""
+
+from fastapi import APIRouter
+
+from soulstock.web.api import auth, catalog, orders, payments
+
+router = APIRouter(prefix="/api/v1")
+for module in (auth, catalog, orders, payments):
+    router.include_router(module.router)

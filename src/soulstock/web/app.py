@@ -1,0 +1,58 @@
+"""The application factory: one FastAPI app per Settings, nothing built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from soulstock import __version__
+from soulstock.domain.clock import Clock
+from soulstock.services.context import Context, build_context
+from soulstock.settings import Settings
+from soulstock.web import api, files, pages
+from soulstock.web.errors import install_error_handlers
+
+SESSION_COOKIE = "soulstock_session"
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, ctx: Context | None = None
+) -> FastAPI:
+    """Build the app; refuses unsafe production settings before serving anything."""
+    settings.check_safe()
+    ctx = ctx or build_context(settings, clock=clock)
+    app = FastAPI(
+        title="Soulstock",
+        version=__version__,
+        description="A scarcity-aware shop for limited, story-driven virtual goods.",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+        max_age=30 * 24 * 3600,
+    )
+    install_error_handlers(app, render_html=pages.render_error)
+    app.include_router(api.router)
+    app.include_router(files.router)
+    pages.install(app)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        with ctx.uow.read() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/v1/ping", tags=["ops"])
+    def ping() -> dict[str, str]:
+        """A trivial endpoint: the baseline the benchmarks compare against."""
+        return {"pong": "ok"}
+
+    return app
