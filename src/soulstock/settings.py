@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     download_link_ttl_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    run_sweeper: bool = True  # tidies expired holds in the background; correctness never needs it
     db_pool_size: int = Field(default=20, ge=1)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=100)
     dev_payments_enabled: bool = True

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
 from fastapi import FastAPI
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
@@ -9,11 +14,37 @@ from starlette.middleware.sessions import SessionMiddleware
 from soulstock import __version__
 from soulstock.domain.clock import Clock
 from soulstock.services.context import Context, build_context
+from soulstock.services.sweeper import sweep_expired_holds
 from soulstock.settings import Settings
 from soulstock.web import api, files, pages
 from soulstock.web.errors import install_error_handlers
 
 SESSION_COOKIE = "soulstock_session"
+log = logging.getLogger(__name__)
+
+
+async def _sweep_forever(ctx: Context) -> None:
+    """Tidy expired holds every ``sweep_interval_seconds``. Only tidying: every read already
+    ignores expired holds, so correctness never depends on this loop running."""
+    while True:
+        await asyncio.sleep(ctx.settings.sweep_interval_seconds)
+        try:
+            await asyncio.to_thread(sweep_expired_holds, ctx)
+        except Exception:  # a failed sweep is retried next time; never kill the loop
+            log.exception("sweeping expired holds failed")
+
+
+def _lifespan(ctx: Context) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep_forever(ctx)) if ctx.settings.run_sweeper else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
 
 
 def create_app(
@@ -29,6 +60,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_lifespan(ctx),
     )
     app.state.ctx = ctx
     app.add_middleware(
