@@ -54,7 +54,9 @@ class StoredBlob:
 
 
 class FileStorage(Protocol):
-    def save(self, stream: BinaryIO, *, max_bytes: int) -> StoredBlob: ...
+    def save(
+        self, stream: BinaryIO, *, max_bytes: int, allowed: frozenset[str] | None = None
+    ) -> StoredBlob: ...
 
     def path_of(self, sha256: str) -> Path: ...
 
@@ -65,7 +67,11 @@ class LocalDiskStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def save(self, stream: BinaryIO, *, max_bytes: int) -> StoredBlob:
+    def save(
+        self, stream: BinaryIO, *, max_bytes: int, allowed: frozenset[str] | None = None
+    ) -> StoredBlob:
+        """Store the stream unless it is too large, empty, or not of an ``allowed`` type;
+        a refused upload leaves nothing behind."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
@@ -84,6 +90,8 @@ class LocalDiskStorage:
             if size == 0:
                 raise UnsupportedMediaType("the file is empty")
             content_type = sniff_type(head)
+            if allowed is not None and content_type not in allowed:
+                raise UnsupportedMediaType(f"{content_type} is not accepted here")
             sha = digest.hexdigest()
             target = self.path_of(sha)
             target.parent.mkdir(parents=True, exist_ok=True)

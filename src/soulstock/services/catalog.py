@@ -305,9 +305,11 @@ def add_file(
     as_cover: bool = False,
 ) -> StoredFile:
     """Store an upload (size-limited, type sniffed) and attach it as a deliverable or cover."""
-    blob = ctx.storage.save(stream, max_bytes=ctx.settings.max_upload_bytes)
-    if as_cover and blob.content_type not in IMAGE_TYPES:
-        raise InvalidInput("a cover must be a PNG, JPEG, GIF or WebP image")
+    blob = ctx.storage.save(
+        stream,
+        max_bytes=ctx.settings.max_upload_bytes,
+        allowed=IMAGE_TYPES if as_cover else None,
+    )
     with ctx.uow.write() as session:
         product = owned_product(session, actor_id=actor_id, product_id=product_id)
         stored = StoredFile(
@@ -340,3 +342,25 @@ def public_file(ctx: Context, file_id: int) -> StoredFile:
     if stored is None or is_cover is None:
         raise NotFound("no such image")
     return stored
+
+
+# --- Added for the server-rendered pages (web/pages) -------------------------------------
+
+
+def list_shops(ctx: Context, *, limit: int = MAX_PAGE) -> list[Shop]:
+    """Every shop on this server, oldest first: the storefront's front door."""
+    with ctx.uow.read() as session:
+        return list(session.scalars(select(Shop).order_by(Shop.id).limit(limit)))
+
+
+def products_with_shops(ctx: Context, product_ids: list[int]) -> dict[int, tuple[Product, Shop]]:
+    """Products and their shops by id, in one query (for order lists)."""
+    if not product_ids:
+        return {}
+    with ctx.uow.read() as session:
+        rows = session.execute(
+            select(Product, Shop)
+            .join(Shop, Shop.id == Product.shop_id)
+            .where(Product.id.in_(set(product_ids)))
+        ).all()
+    return {product.id: (product, shop) for product, shop in rows}
