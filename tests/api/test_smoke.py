@@ -1,27 +1,39 @@
+"""The API through HTTP: a seller lists a limited product and a guest buys its only copy."""
+
 from __future__ import annotations
+
+from tests.api.helpers import limited_product_json, signup
 
 
 def test_seller_lists_limited_product_and_guest_buys_it(client):
-    r = client.post(
-        "/api/v1/auth/signup",
-        json={"email": "maker@example.com", "password": "password123", "seller": True},
-    )
-    assert r.status_code == 201, r.text
+    signup(client, "maker@example.com", seller=True)
     assert client.post("/api/v1/shops", json={"slug": "maker", "name": "Maker"}).status_code == 201
-    r = client.post(
-        "/api/v1/shops/maker/products",
-        json={"title": "Halloween Icons", "price_minor": 1990, "policy": {"kind": "limited", "total": 1}},
-    )
+    r = client.post("/api/v1/shops/maker/products", json=limited_product_json(total=1))
     assert r.status_code == 201, r.text
     product = r.json()
     assert product["claims"] == {
-        "availability": "available", "total": 1, "remaining": 1, "sold": 0, "never_reissued": True,
+        "availability": "available",
+        "total": 1,
+        "remaining": 1,
+        "sold": 0,
+        "never_reissued": True,
     }
     client.cookies.clear()
-    r = client.post(f"/api/v1/products/{product['id']}/reservations", json={"email": "g@example.com"})
+    reserve = f"/api/v1/products/{product['id']}/reservations"
+    r = client.post(reserve, json={"email": "g@example.com"})
     assert r.status_code == 201, r.text
-    r2 = client.post(f"/api/v1/products/{product['id']}/reservations", json={"email": "h@example.com"})
+    assert r.json()["order"]["status"] == "held"
+    assert r.json()["order"]["hold_seconds_left"] == 600
+    r2 = client.post(reserve, json={"email": "h@example.com"})
     assert r2.status_code == 409
     assert r2.json()["error"]["code"] == "sold_out"
-    r = client.patch(f"/api/v1/products/{product['id']}", json={"policy": {"kind": "limited", "total": 5}})
-    assert r.status_code == 401
+    assert client.get(f"/api/v1/products/{product['id']}").json()["claims"]["availability"] == (
+        "all_held"
+    )
+
+
+def test_health_ping_and_openapi(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/api/v1/ping").json() == {"pong": "ok"}
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/products/{product_id}/reservations" in spec["paths"]
