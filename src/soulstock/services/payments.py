@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -62,7 +62,7 @@ def apply_notice(ctx: Context, notice: PaymentNotice) -> Settlement:
         decision = settle(OrderStatus(order.status), HoldStatus(reservation.status), notice.outcome)
         _carry_out(session, decision=decision, order=order, reservation=reservation, ctx=ctx)
         session.execute(
-            PaymentEvent.__table__.update()
+            update(PaymentEvent)
             .where(
                 PaymentEvent.provider == notice.provider, PaymentEvent.event_id == notice.event_id
             )

@@ -88,7 +88,7 @@ def end_hold(session: Session, *, reservation_id: int, release_id: int, to: Hold
     """Move a still-held reservation to ``paid`` or ``released``; returns its quantity, or 0
     if it was no longer held (already paid, released or reclaimed: nothing happens twice)."""
     lock_release(session, release_id)
-    quantity = session.scalar(
+    quantity: int | None = session.scalar(
         update(Reservation)
         .where(Reservation.id == reservation_id, Reservation.status == HoldStatus.HELD.value)
         .values(status=to.value)
@@ -113,7 +113,7 @@ def mint_numbers(session: Session, *, product_id: int, quantity: int) -> int:
     order of payment with no gap. The `minted_within_cap` CHECK is the backstop for limited
     products; the WHERE makes a breach a clear error instead of a constraint failure.
     """
-    minted = session.scalar(
+    minted: int | None = session.scalar(
         update(Product)
         .where(
             Product.id == product_id,
