@@ -34,13 +34,16 @@ class Settings(BaseSettings):
     run_sweeper: bool = True  # tidies expired holds in the background; correctness never needs it
     db_pool_size: int = Field(default=20, ge=1)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=100)
-    dev_payments_enabled: bool = True
+    # The dev provider lets anyone "pay" with a button: on by default only in dev mode.
+    dev_payments_enabled: bool | None = None
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'soulstock.db'}"
+        if self.dev_payments_enabled is None:
+            self.dev_payments_enabled = self.mode == "dev"
         return self
 
     @property
