@@ -37,3 +37,20 @@ def test_health_ping_and_openapi(client):
     assert client.get("/api/v1/ping").json() == {"pong": "ok"}
     spec = client.get("/openapi.json").json()
     assert "/api/v1/products/{product_id}/reservations" in spec["paths"]
+
+
+def test_the_seller_sees_stock_counters_that_ignore_expired_holds(client, clock, ctx):
+    signup(client, "counts@example.com", seller=True)
+    client.post("/api/v1/shops", json={"slug": "counts", "name": "Counts"})
+    product = client.post(
+        "/api/v1/shops/counts/products", json=limited_product_json(total=3)
+    ).json()
+    for email in ("a@example.com", "b@example.com"):
+        client.post(f"/api/v1/products/{product['id']}/reservations", json={"email": email})
+    stock = client.get(f"/api/v1/products/{product['id']}/stock").json()
+    assert stock == {"quantity": 3, "sold": 0, "live_held": 2, "remaining": 1, "minted": 0}
+    clock.advance(seconds=ctx.settings.hold_ttl_seconds)
+    stock = client.get(f"/api/v1/products/{product['id']}/stock").json()
+    assert (stock["live_held"], stock["remaining"]) == (0, 3)
+    signup(client, "nosy@example.com", seller=True)
+    assert client.get(f"/api/v1/products/{product['id']}/stock").status_code == 403

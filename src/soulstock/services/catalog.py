@@ -364,3 +364,28 @@ def products_with_shops(ctx: Context, product_ids: list[int]) -> dict[int, tuple
             .where(Product.id.in_(set(product_ids)))
         ).all()
     return {product.id: (product, shop) for product, shop in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class StockReport:
+    """The seller's view of a product's stock: the raw counters beside what buyers see."""
+
+    quantity: int | None
+    sold: int
+    live_held: int
+    remaining: int | None
+    minted: int
+
+
+def stock_report(ctx: Context, *, actor_id: int, product_id: int) -> StockReport:
+    with ctx.uow.read() as session:
+        product = owned_product(session, actor_id=actor_id, product_id=product_id)
+        release = current_release(session, product.id)
+        level = stock.stock_level(session, release_id=release.id, now=ctx.clock.now())
+        return StockReport(
+            quantity=level.quantity,
+            sold=level.sold,
+            live_held=level.live_held,
+            remaining=level.remaining,
+            minted=product.minted,
+        )

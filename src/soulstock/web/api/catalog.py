@@ -19,6 +19,7 @@ from soulstock.web.api.schemas import (
     ShopIn,
     ShopOut,
     ShopPatch,
+    StockOut,
 )
 from soulstock.web.deps import CtxDep, CurrentSeller, OptionalUser
 
@@ -128,6 +129,19 @@ def update_product(
         policy=_policy(body.policy) if body.policy else None,
     )
     return ProductOut.of(catalog.product_view_by_id(ctx, product_id))
+
+
+@router.get("/products/{product_id}/stock")
+def get_stock(product_id: int, seller: CurrentSeller, ctx: CtxDep) -> StockOut:
+    """The owner's view of stock: quantity, sold, live holds, remaining, editions minted."""
+    report = catalog.stock_report(ctx, actor_id=seller.id, product_id=product_id)
+    return StockOut(
+        quantity=report.quantity,
+        sold=report.sold,
+        live_held=report.live_held,
+        remaining=report.remaining,
+        minted=report.minted,
+    )
 
 
 @router.post("/products/{product_id}/files", status_code=status.HTTP_201_CREATED)

@@ -179,6 +179,16 @@ class ProductOut(BaseModel):
         )
 
 
+class StockOut(BaseModel):
+    """Counters for the seller; ``live_held`` counts only unexpired holds."""
+
+    quantity: int | None
+    sold: int
+    live_held: int
+    remaining: int | None
+    minted: int
+
+
 class ReserveIn(Strict):
     quantity: int = Field(default=1, ge=1, le=10)
     email: EmailStr | None = Field(default=None, description="needed when not signed in")
