@@ -1,17 +1,28 @@
-"""Server-rendered pages (Jinja2 + htmx): storefront, checkout, library, console."""
+"""Server-rendered pages (Jinja2 + htmx): storefront, checkout, library, console.
+
+Handlers are thin: read the form, call one service, render a template or redirect. Text is
+translated by ``i18n`` (zh_CN by default, English complete); errors become friendly pages in
+``errors``; every form POST carries a CSRF token checked by ``render.check_csrf``.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from soulstock.web.pages import account, orders, storefront
+from soulstock.web.pages.errors import render_error
 
-def render_error(request: Request, status: int, code: str, message: str) -> Response:
-    body = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>"
-    return HTMLResponse(body, status_code=status)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+__all__ = ["install", "render_error"]
 
 
 def install(app: FastAPI) -> None:
     """Mount the page routes and static assets on the app."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(storefront.router)
+    app.include_router(orders.router)
+    app.include_router(account.router)

@@ -1,0 +1,64 @@
+"""Storefront pages: the list of shops, a shop's products, a product and its live claims."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from soulstock.services import catalog, checkout
+from soulstock.web.deps import CtxDep, OptionalUser
+from soulstock.web.pages.render import check_csrf, redirect, render, with_query
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, ctx: CtxDep) -> Response:
+    """Every shop; straight into the shop when there is only one."""
+    shops = catalog.list_shops(ctx)
+    if len(shops) == 1:
+        return redirect(with_query(f"/s/{shops[0].slug}", lang=request.query_params.get("lang")))
+    return render(request, "home.html", {"shops": shops})
+
+
+@router.get("/s/{shop_slug}", response_class=HTMLResponse)
+def shop_home(request: Request, shop_slug: str, ctx: CtxDep) -> Response:
+    shop = catalog.get_shop(ctx, shop_slug)
+    views, total = catalog.list_products(ctx, shop_slug=shop_slug)
+    return render(request, "shop.html", {"shop": shop, "views": views, "total": total})
+
+
+@router.get("/s/{shop_slug}/p/{product_slug}", response_class=HTMLResponse)
+def product_page(
+    request: Request, shop_slug: str, product_slug: str, ctx: CtxDep, user: OptionalUser
+) -> Response:
+    view = catalog.product_view(ctx, shop_slug=shop_slug, product_slug=product_slug)
+    return render(request, "product.html", {"view": view, "user": user})
+
+
+@router.get("/s/{shop_slug}/p/{product_slug}/claims", response_class=HTMLResponse)
+def product_claims(request: Request, shop_slug: str, product_slug: str, ctx: CtxDep) -> Response:
+    """The claims block alone, polled by htmx so a sell-out shows without a reload."""
+    view = catalog.product_view(ctx, shop_slug=shop_slug, product_slug=product_slug)
+    response = render(request, "_claims.html", {"view": view, "oob": True})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/s/{shop_slug}/p/{product_slug}/buy", dependencies=[Depends(check_csrf)])
+def buy(
+    shop_slug: str,
+    product_slug: str,
+    ctx: CtxDep,
+    user: OptionalUser,
+    product_id: Annotated[int, Form()],
+    quantity: Annotated[int, Form()] = 1,
+    email: Annotated[str, Form()] = "",
+) -> Response:
+    """Reserve, then show the order (guests get their secret link: it is their key)."""
+    buyer = checkout.buyer_for(ctx, user_id=user.id if user else None, email=email or None)
+    reserved = checkout.reserve(ctx, product_id=product_id, quantity=quantity, buyer=buyer)
+    token = None if user else reserved.access_token
+    return redirect(with_query(f"/orders/{reserved.order.public_id}", t=token))
