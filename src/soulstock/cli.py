@@ -200,7 +200,8 @@ def _print_demo_logins(base: str) -> None:
     table = Table(title="Soulstock demo 演示", show_lines=False)
     table.add_column("what")
     table.add_column("where / login")
-    table.add_row("Storefront 店铺", f"{base}/shops/{demo_data.SHOP_SLUG}")
+    table.add_row("Storefront 店铺", f"{base}/s/{demo_data.SHOP_SLUG}")
+    table.add_row("Log in 登录", f"{base}/login")
     table.add_row("API", f"{base}/api/v1/shops/{demo_data.SHOP_SLUG}/products")
     table.add_row("API docs", f"{base}/api/docs")
     table.add_row("Seller 卖家", f"{demo_data.SELLER_EMAIL} / {demo_data.DEMO_PASSWORD}")
@@ -236,7 +237,7 @@ def seller_create(
         console.print(f"[green]✓[/] seller {user.email} (id {user.id})", highlight=False)
         if shop:
             created = catalog.create_shop(ctx, owner_id=user.id, slug=shop, name=shop_name or shop)
-            console.print(f"[green]✓[/] shop {created.name} at /shops/{created.slug}")
+            console.print(f"[green]✓[/] shop {created.name} at /s/{created.slug}")
 
 
 @token_app.command("create")
