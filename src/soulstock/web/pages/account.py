@@ -12,7 +12,7 @@ from soulstock.services import accounts, catalog, checkout, delivery, library
 from soulstock.services.context import Context
 from soulstock.web.deps import SESSION_USER, CtxDep, OptionalUser
 from soulstock.web.pages import i18n
-from soulstock.web.pages.errors import MESSAGES
+from soulstock.web.pages.errors import MESSAGES, SHOW_DETAIL
 from soulstock.web.pages.render import (
     check_csrf,
     redirect,
@@ -34,8 +34,9 @@ def _form_page(
     """A sign-up or log-in form, again with a readable message when it failed."""
     problem = None
     if error is not None:
-        title, _ = MESSAGES.get(error.code, MESSAGES["invalid_input"])
-        problem = {"title": title, "detail": error.message, "code": error.code}
+        title, explanation = MESSAGES.get(error.code, MESSAGES["invalid_input"])
+        detail = error.message if error.code in SHOW_DETAIL else ""
+        problem = {"title": title, "explanation": explanation, "detail": detail}
     status = 200 if error is None else 400
     return render(request, template, {"problem": problem, **values}, status=status)
 
