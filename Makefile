@@ -39,8 +39,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
 
-bench: $(STAMP)  ## throughput ratios against a bare baseline; see bench/README.md
-	$(BIN)/python -m bench $(BENCH_ARGS)
+bench: $(STAMP)  ## hot-drop load against a real server, as ratios to a bare baseline
+	$(BIN)/python bench/hot_drop.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
