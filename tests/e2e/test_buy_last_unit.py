@@ -1,0 +1,228 @@
+"""In a real browser: a guest buys the last copy of a limited product, and a second visitor
+who has the product page open sees it sell out without reloading (htmx polling).
+
+A real server process (uvicorn) runs on a SQLite file migrated by Alembic and seeded through
+the services; Debian's chromium is driven by Playwright (no browser is ever downloaded).
+Screenshots land in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from soulstock.domain.orders import PaymentOutcome
+from soulstock.domain.policy import InventoryPolicy
+from soulstock.services import accounts, catalog, checkout, payments
+from soulstock.services.context import build_context
+from soulstock.settings import Settings
+from soulstock.store.migrate import upgrade
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+STORY = """## 万圣节限定图标
+
+为十月的最后一夜画的 **24 枚** 图标：南瓜灯、黑猫、旧城堡。
+
+> 只做两份，卖完就不再复刻。每一份都有自己的编号。
+"""
+
+
+@dataclass(frozen=True)
+class Shop:
+    base_url: str
+    product_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cover_png(width: int = 640, height: int = 480) -> bytes:
+    """A warm gradient PNG, made by hand so the test needs no image library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            t = (x + y) / (width + height)
+            rows += bytes((int(246 - 90 * t), int(200 - 110 * t), int(170 - 90 * t)))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _seed(settings: Settings) -> str:
+    """A limited product of 2 with one copy already sold; returns its page's path."""
+    ctx = build_context(settings)
+    try:
+        seller = accounts.sign_up(
+            ctx, email="maker@example.com", password="maker password", seller=True
+        )
+        catalog.create_shop(ctx, owner_id=seller.id, slug="lantern", name="灯笼工作室")
+        product = catalog.create_product(
+            ctx,
+            actor_id=seller.id,
+            shop_slug="lantern",
+            title="万圣节图标包",
+            slug="halloween-icons",
+            price_minor=1990,
+            policy=InventoryPolicy.limited(2),
+            description_md=STORY,
+        )
+        for stream, name, cover in (
+            (io.BytesIO(_cover_png()), "cover.png", True),
+            (io.BytesIO(b"PK icons"), "halloween-icons.zip", False),
+        ):
+            catalog.add_file(
+                ctx,
+                actor_id=seller.id,
+                product_id=product.id,
+                stream=stream,
+                filename=name,
+                as_cover=cover,
+            )
+        first = checkout.reserve(
+            ctx, product_id=product.id, quantity=1, buyer=checkout.Buyer(None, "a@example.com")
+        )
+        payments.dev_notice(
+            ctx, order_public_id=first.order.public_id, outcome=PaymentOutcome.SUCCEEDED
+        )
+    finally:
+        ctx.uow.engine.dispose()
+    return "/s/lantern/p/halloween-icons"
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not come up within 30 s")
+
+
+@pytest.fixture
+def live_shop(tmp_path: Path) -> Iterator[Shop]:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SOULSTOCK_DATA_DIR": str(tmp_path / "data"),
+        "SOULSTOCK_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
+        "SOULSTOCK_SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
+        "SOULSTOCK_BASE_URL": base_url,
+    }
+    settings = Settings(
+        data_dir=Path(env["SOULSTOCK_DATA_DIR"]),
+        database_url=env["SOULSTOCK_DATABASE_URL"],
+        secret_key=env["SOULSTOCK_SECRET_KEY"],
+        base_url=base_url,
+    )
+    upgrade(settings.database_url)
+    product_path = _seed(settings)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "soulstock.web.asgi:serve_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_up(base_url, server)
+        yield Shop(base_url, base_url + product_path)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_guest_buys_the_last_copy_and_another_page_sees_it_sell_out(live_shop: Shop) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            _buy_and_watch(sync_api, browser, live_shop)
+        finally:
+            browser.close()
+
+
+def _buy_and_watch(sync_api, browser, shop: Shop) -> None:
+    expect = sync_api.expect
+    watcher = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    buyer = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    watching = watcher.new_page()
+    watching.goto(shop.product_url)
+    expect(watching.locator("#claims")).to_contain_text("仅剩 1 份")
+    watching.evaluate("window.__stillTheSamePage = true")
+    watching.screenshot(path=ARTIFACTS / "01-product-last-copy.png", full_page=True)
+
+    page = buyer.new_page()
+    page.goto(shop.product_url)
+    expect(page.locator("#claims")).to_contain_text("永不复刻")
+    page.get_by_label("你的邮箱").fill("collector@example.com")
+    page.screenshot(path=ARTIFACTS / "02-phone-product.png", full_page=True)
+    page.get_by_role("button", name="预留并购买").click()
+    page.wait_for_url("**/orders/*?t=*")
+    expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^\d{1,2}:\d{2}$"))
+    page.screenshot(path=ARTIFACTS / "03-phone-order-held.png", full_page=True)
+
+    page.get_by_role("button", name="立即付款").click()
+    page.wait_for_url("**/pay/dev/*?t=*")
+    page.screenshot(path=ARTIFACTS / "04-phone-dev-pay.png", full_page=True)
+    page.get_by_role("button", name="支付", exact=True).click()
+    page.wait_for_url("**/orders/*?t=*")
+    expect(page.locator(".editions")).to_contain_text("#2 / 2")
+    expect(page.get_by_role("link", name="下载 · halloween-icons.zip")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "05-phone-order-paid.png", full_page=True)
+
+    expect(watching.locator("#claims")).to_contain_text("已售罄", timeout=10_000)
+    expect(watching.locator("#buy-button")).to_be_disabled()
+    assert watching.evaluate("window.__stillTheSamePage") is True  # no reload happened
+    watching.screenshot(path=ARTIFACTS / "06-product-sold-out-live.png", full_page=True)
+    watcher.close()
+    buyer.close()
