@@ -358,3 +358,37 @@ def test_zh_pages_show_no_untranslated_catalog_strings(client, other_client, ctx
         text = visible_text(html)
         leaked = [msgid for msgid in english if msgid in text]
         assert not leaked, leaked
+
+
+def test_language_switch_keeps_a_guests_order_link(client, ctx):
+    product = make_product(ctx, total=2)
+    location = buy(client, product_url(ctx, product), email="g@example.com").headers["location"]
+    html = client.get(f"{location}&lang=en").text
+    assert f'name="next" value="{location}"' in html
+    r = post_form(client, "/lang", {"lang": "zh_CN", "next": location}, csrf_from=location)
+    assert r.headers["location"] == location
+    assert client.get(location).status_code == 200
+
+
+def test_assets_are_served_from_the_package_not_a_cdn(client, ctx):
+    html = client.get("/login").text
+    sources = [
+        str(a.get("src") or a.get("href")) for t, a in parse(html).tags if t in ("script", "link")
+    ]
+    assert sources and all(s.startswith("/static/") for s in sources)
+    for path in sources:
+        assert client.get(path).status_code == 200
+    assert "htmx" in client.get("/static/htmx.min.js").text[:200]
+
+
+def test_unexpected_errors_get_a_friendly_500_page(app, ctx):
+    from fastapi.testclient import TestClient
+
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/boom")
+    assert r.status_code == 500
+    assert "出错了" in visible_text(r.text) and "kaboom" not in r.text

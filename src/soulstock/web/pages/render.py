@@ -104,6 +104,12 @@ def with_query(path: str, **params: str | None) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def current_url(request: Request) -> str:
+    """This page's path and query without ``lang``: where a language switch returns to."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """Only local paths: never redirect a visitor to another site."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -130,6 +136,7 @@ def render(
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
         "current_path": request.url.path,
+        "current_url": current_url(request),
         "with_query": with_query,
         **(values or {}),
     }
