@@ -15,7 +15,6 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from soulstock import demo as demo_data
@@ -24,7 +23,6 @@ from soulstock.services import accounts, catalog, sweeper
 from soulstock.services.context import Context, build_context
 from soulstock.settings import Settings, UnsafeConfiguration
 from soulstock.store import migrate
-from soulstock.store.models import User
 
 app = typer.Typer(help="Soulstock 灵魂补货: a scarcity-aware shop for virtual goods.")
 db_app = typer.Typer(help="Database schema (Alembic migrations).")
@@ -209,16 +207,6 @@ def _print_demo_logins(base: str) -> None:
     console.print(table)
 
 
-def _user_by_email(ctx: Context, email: str) -> User:
-    # accounts has no lookup by email yet; this read belongs there (see the report).
-    normalised = accounts.normalise_email(email)
-    with ctx.uow.read() as session:
-        user = session.scalar(select(User).where(User.email == normalised))
-    if user is None:
-        raise NotFound(f"no account with the email {normalised}")
-    return user
-
-
 @seller_app.command("create")
 @friendly_errors
 def seller_create(
@@ -249,7 +237,7 @@ def token_create(
     """Create an API token for an account; it is printed once and never again."""
     settings = load_settings()
     with open_context(settings) as ctx:
-        user = _user_by_email(ctx, email)
+        user = accounts.user_by_email(ctx, email)
         new = accounts.create_token(ctx, user_id=user.id, name=name)
     err_console.print(f"Token {name!r} for {user.email} (shown once, keep it safe):")
     print(new.secret)

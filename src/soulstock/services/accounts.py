@@ -74,6 +74,15 @@ def get_user(ctx: Context, user_id: int) -> User | None:
         return session.get(User, user_id)
 
 
+def user_by_email(ctx: Context, email: str) -> User:
+    normalised = normalise_email(email)
+    with ctx.uow.read() as session:
+        user = session.scalar(select(User).where(User.email == normalised))
+    if user is None:
+        raise NotFound(f"no account with the email {normalised}")
+    return user
+
+
 def become_seller(ctx: Context, user_id: int) -> None:
     with ctx.uow.write() as session:
         session.execute(update(User).where(User.id == user_id).values(is_seller=True))
