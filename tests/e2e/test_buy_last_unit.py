@@ -224,5 +224,9 @@ def _buy_and_watch(sync_api, browser, shop: Shop) -> None:
     expect(watching.locator("#buy-button")).to_be_disabled()
     assert watching.evaluate("window.__stillTheSamePage") is True  # no reload happened
     watching.screenshot(path=ARTIFACTS / "06-product-sold-out-live.png", full_page=True)
+
+    watching.goto(shop.base_url + "/s/lantern?lang=en")  # the English storefront, for a look
+    expect(watching.locator(".product-card")).to_contain_text("Sold out")
+    watching.screenshot(path=ARTIFACTS / "07-shop-home-en.png", full_page=True)
     watcher.close()
     buyer.close()

@@ -92,7 +92,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    return translations(_current.get()).pgettext(context, message)
+    return str(translations(_current.get()).pgettext(context, message))
 
 
 def money(minor: int, currency: str) -> str:
