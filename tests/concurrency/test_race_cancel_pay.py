@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 
-import pytest
 from sqlalchemy import Connection, Engine, func, select, text
 
 from soulstock.domain.clock import FixedClock
@@ -24,12 +23,6 @@ from tests.concurrency.helpers import assert_stock_consistent, read_recount
 from tests.factories import guest, make_product
 
 WAIT_S = 20.0
-
-STALE_CANCEL = (
-    "checkout.cancel reads the order before taking the release lock and then writes "
-    "order.status from that stale read: on PostgreSQL a payment committed while cancel waited "
-    "on the lock is overwritten, a paid order with editions becomes 'cancelled'"
-)
 
 
 def _waiting_on_locks(engine: Engine) -> int:
@@ -80,10 +73,8 @@ def _in_thread(fn: Callable[[], object], results: dict[str, object], key: str) -
 
 
 def test_cancel_queued_behind_a_payment_does_not_unpay_the_order(
-    ctx: Context, clock: FixedClock, backend: str, request: pytest.FixtureRequest
+    ctx: Context, clock: FixedClock
 ) -> None:
-    if backend == "postgres":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=STALE_CANCEL))
     product = make_product(ctx, total=2)
     reserved = checkout.reserve(ctx, product_id=product.id, quantity=1, buyer=guest())
     public_id = reserved.order.public_id

@@ -151,9 +151,9 @@ class StockMachine(RuleBasedStateMachine):
         else:
             assert details.editions == []
         if result in (Settlement.FULFIL_FROM_HOLD, Settlement.FULFIL_FROM_FREE_STOCK):
-            assert status in (OrderStatus.PAID, OrderStatus.REFUND_DUE)
-        if result is Settlement.FULFIL_FROM_HOLD:
             assert status is OrderStatus.PAID
+        if result is Settlement.REFUND_DUE:
+            assert status is OrderStatus.REFUND_DUE
         return SentCallback(body, headers, self.clock.now())
 
     @rule(callback=callbacks)

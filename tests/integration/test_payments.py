@@ -118,7 +118,7 @@ def test_late_payment_when_units_are_gone_is_marked_for_refund_not_oversold(ctx,
     clock.advance(seconds=ctx.settings.hold_ttl_seconds + 1)
     taker = checkout.reserve(ctx, product_id=product.id, quantity=1, buyer=guest()).order
     _callback(ctx, *_signed(ctx, taker))
-    assert _callback(ctx, *_signed(ctx, late)) is Settlement.FULFIL_FROM_FREE_STOCK
+    assert _callback(ctx, *_signed(ctx, late)) is Settlement.REFUND_DUE
     refunded = _order(ctx, late.public_id)
     assert refunded.status == "refund_due" and refunded.paid_at is not None
     assert _editions(ctx, product.id) == [1]

@@ -50,6 +50,8 @@ class Settlement(StrEnum):
     RELEASE_HOLD = "release_hold"
     MARK_FAILED = "mark_failed"
     NOTHING = "nothing"
+    # Not a decision of ``settle`` but an outcome: FULFIL_FROM_FREE_STOCK found no free unit.
+    REFUND_DUE = "refund_due"
 
 
 def settle(order: OrderStatus, hold: HoldStatus, outcome: PaymentOutcome) -> Settlement:

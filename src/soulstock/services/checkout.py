@@ -152,13 +152,16 @@ def cancel(ctx: Context, *, public_id: str, access: OrderAccess) -> None:
         order = _find_order(session, public_id=public_id, access=access)
         reservation = session.get(Reservation, order.reservation_id)
         assert reservation is not None
-        stock.end_hold(
+        released = stock.end_hold(
             session,
             reservation_id=reservation.id,
             release_id=reservation.release_id,
             to=HoldStatus.RELEASED,
         )
-        if order.status == OrderStatus.AWAITING_PAYMENT.value:
+        # Decide on what end_hold saw under the release lock, never on the order read
+        # before it: a payment that committed while we waited has already moved the hold
+        # to paid, and then there is nothing to cancel.
+        if released:
             order.status = OrderStatus.CANCELLED.value
 
 

@@ -60,15 +60,17 @@ def apply_notice(ctx: Context, notice: PaymentNotice) -> Settlement:
             .execution_options(populate_existing=True)
         ).scalar_one()
         decision = settle(OrderStatus(order.status), HoldStatus(reservation.status), notice.outcome)
-        _carry_out(session, decision=decision, order=order, reservation=reservation, ctx=ctx)
+        outcome = _carry_out(
+            session, decision=decision, order=order, reservation=reservation, ctx=ctx
+        )
         session.execute(
             update(PaymentEvent)
             .where(
                 PaymentEvent.provider == notice.provider, PaymentEvent.event_id == notice.event_id
             )
-            .values(settlement=decision.value)
+            .values(settlement=outcome.value)
         )
-        return decision
+        return outcome
 
 
 def _check_amount(order: Order, notice: PaymentNotice) -> None:
@@ -106,7 +108,8 @@ def _carry_out(
     order: Order,
     reservation: Reservation,
     ctx: Context,
-) -> None:
+) -> Settlement:
+    """Do what ``decision`` says; returns what actually happened."""
     now = ctx.clock.now()
     release_id = reservation.release_id
     if decision is Settlement.FULFIL_FROM_HOLD:
@@ -115,16 +118,15 @@ def _carry_out(
         )
         _fulfil(session, order=order, now=now)
     elif decision is Settlement.FULFIL_FROM_FREE_STOCK:
-        sold = stock.sell_free_units(
+        if not stock.sell_free_units(
             session, release_id=release_id, quantity=order.quantity, now=now
-        )
-        if sold:
-            _fulfil(session, order=order, now=now)
-        else:
+        ):
             # Paid, but the units went to others after the hold lapsed: the money is on
             # record and the order is flagged for a refund; nothing is oversold.
             order.status = OrderStatus.REFUND_DUE.value
             order.paid_at = now
+            return Settlement.REFUND_DUE
+        _fulfil(session, order=order, now=now)
     elif decision is Settlement.RELEASE_HOLD:
         stock.end_hold(
             session, reservation_id=reservation.id, release_id=release_id, to=HoldStatus.RELEASED
@@ -132,6 +134,7 @@ def _carry_out(
         order.status = OrderStatus.FAILED.value
     elif decision is Settlement.MARK_FAILED:
         order.status = OrderStatus.FAILED.value
+    return decision
 
 
 def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
