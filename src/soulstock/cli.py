@@ -95,7 +95,9 @@ def init() -> None:
 @db_app.command("upgrade")
 @friendly_errors
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[
+        str, typer.Argument(help="Target revision (default: all heads).")
+    ] = "heads",
 ) -> None:
     """Migrate the database up (to the newest schema by default)."""
     settings = load_settings()
