@@ -1,0 +1,27 @@
+"""The database schema as SQLAlchemy 2 models. Alembic migrations are the only way it is made.
+
+Stock lives on ``releases``: ``quantity`` units released (NULL for no cap), ``sold`` paid,
+``held`` in unpaid holds that are not yet reclaimed. ``CHECK (sold + held <= quantity)`` is the
+last line of the no-oversell promise; the conditional UPDATEs in ``store/stock.py`` are the first.
+"""
+
+from soulstock.store.models.accounts import ApiToken, User
+from soulstock.store.models.base import NAMING_CONVENTION, Base
+from soulstock.store.models.catalog import Product, ProductFile, Shop, StoredFile
+from soulstock.store.models.checkout import Edition, Order, PaymentEvent, Release, Reservation
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "ApiToken",
+    "Base",
+    "Edition",
+    "Order",
+    "PaymentEvent",
+    "Product",
+    "ProductFile",
+    "Release",
+    "Reservation",
+    "Shop",
+    "StoredFile",
+    "User",
+]
