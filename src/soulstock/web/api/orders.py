@@ -26,13 +26,8 @@ def reserve(product_id: int, body: ReserveIn, ctx: CtxDep, user: OptionalUser) -
     """Hold units for the hold TTL. Guests give an email; 409 ``sold_out`` when none is free."""
     buyer = checkout.buyer_for(ctx, user_id=user.id if user else None, email=body.email)
     reserved = checkout.reserve(ctx, product_id=product_id, quantity=body.quantity, buyer=buyer)
-    details = checkout.order_details(
-        ctx,
-        public_id=reserved.order.public_id,
-        access=checkout.OrderAccess(token=reserved.access_token),
-    )
     return ReservedOut(
-        order=OrderOut.of_details(details, now=ctx.clock.now()),
+        order=OrderOut.of_hold(reserved.order, reserved.hold, now=ctx.clock.now()),
         access_token=reserved.access_token,
     )
 

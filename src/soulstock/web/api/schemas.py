@@ -8,6 +8,8 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from soulstock.domain.editions import edition_label
+from soulstock.domain.orders import OrderStatus, order_view
+from soulstock.domain.reservation import Hold
 from soulstock.services.catalog import ProductView
 from soulstock.services.checkout import OrderDetails
 from soulstock.services.library import OwnedEdition
@@ -228,11 +230,16 @@ class OrderOut(BaseModel):
         )
 
     @classmethod
+    def of_hold(cls, order: Order, hold: Hold, *, now: datetime) -> OrderOut:
+        out = cls.of(order)
+        out.status = order_view(OrderStatus(order.status), hold, now).value
+        out.hold_expires_at = hold.expires_at
+        out.hold_seconds_left = hold.seconds_left(now)
+        return out
+
+    @classmethod
     def of_details(cls, d: OrderDetails, *, now: datetime) -> OrderOut:
-        out = cls.of(d.order)
-        out.status = d.view.value
-        out.hold_expires_at = d.hold.expires_at
-        out.hold_seconds_left = d.hold.seconds_left(now)
+        out = cls.of_hold(d.order, d.hold, now=now)
         out.editions = [
             EditionOut(number=e.number, label=edition_label(e.number, d.product.cap))
             for e in d.editions
