@@ -16,8 +16,6 @@ import argparse
 import itertools
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
+from soulstock.devserver import live_server
 from soulstock.domain.clock import SystemClock
 from soulstock.domain.orders import OrderStatus, PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
@@ -43,7 +42,6 @@ from soulstock.store.models import Edition, Order, Release, Reservation
 PG_ADMIN_URL = os.environ.get(
     "SOULSTOCK_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-START_TIMEOUT_S = 30.0
 REQUEST_TIMEOUT_S = 60.0
 PHASE_TIMEOUT_S = 120.0
 
@@ -96,54 +94,6 @@ def seed(settings: Settings, *, units: int) -> int:
 
 
 # --- the server ------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def server(settings: Settings, workdir: Path) -> Iterator[str]:
-    """uvicorn (one process) on a free 127.0.0.1 port; stopped by its own pid afterwards."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SOULSTOCK_DATABASE_URL": settings.database_url,
-        "SOULSTOCK_DATA_DIR": str(settings.data_dir),
-        "SOULSTOCK_SECRET_KEY": settings.secret_key,
-        "SOULSTOCK_HOLD_TTL_SECONDS": str(settings.hold_ttl_seconds),
-        "SOULSTOCK_BASE_URL": base_url,
-        "SOULSTOCK_DB_POOL_SIZE": "40",
-    }
-    log_path = workdir / "uvicorn.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "soulstock.web.asgi:serve_app",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-        "--timeout-keep-alive", "120", "--backlog", "4096",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base_url}/api/v1/ping", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 # --- load ------------------------------------------------------------------------------
@@ -331,7 +281,13 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                 base_url="http://127.0.0.1",
                 clock=SystemClock(),
             )
-            with server(settings, workdir) as base_url:
+            with live_server(
+                database_url=settings.database_url,
+                data_dir=settings.data_dir,
+                secret_key=settings.secret_key,
+                hold_ttl_seconds=settings.hold_ttl_seconds,
+            ) as live:
+                base_url = live.base_url
                 kw = {"total": args.buyers, "concurrency": args.concurrency}
                 baseline = run_phase(base_url, one=ping, **kw)
                 drop = run_phase(base_url, one=buyer(product_id, provider), **kw)

@@ -29,7 +29,7 @@ from tests.concurrency.helpers import (
     read_recount,
     run_together,
 )
-from tests.concurrency.server import LiveServer, live_server
+from soulstock.devserver import LiveServer, live_server
 from tests.factories import make_product
 
 UNITS = 50

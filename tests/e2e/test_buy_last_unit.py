@@ -9,21 +9,16 @@ Screenshots land in ``test-artifacts/``.
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import struct
-import subprocess
-import sys
-import time
-import urllib.request
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
+from soulstock.demo import png_bytes
+from soulstock.devserver import live_server
 from soulstock.domain.orders import PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.services import accounts, catalog, checkout, payments
@@ -56,34 +51,6 @@ class Shop:
     product_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _cover_png(width: int = 640, height: int = 480) -> bytes:
-    """A warm gradient PNG, made by hand so the test needs no image library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)
-        for x in range(width):
-            t = (x + y) / (width + height)
-            rows += bytes((int(246 - 90 * t), int(200 - 110 * t), int(170 - 90 * t)))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
-        + chunk(b"IEND", b"")
-    )
-
-
 def _seed(settings: Settings) -> str:
     """A limited product of 2 with one copy already sold; returns its page's path."""
     ctx = build_context(settings)
@@ -103,7 +70,7 @@ def _seed(settings: Settings) -> str:
             description_md=STORY,
         )
         for stream, name, cover in (
-            (io.BytesIO(_cover_png()), "cover.png", True),
+            (io.BytesIO(png_bytes((214, 140, 110), width=640, height=480)), "cover.png", True),
             (io.BytesIO(b"PK icons"), "halloween-icons.zip", False),
         ):
             catalog.add_file(
@@ -125,73 +92,34 @@ def _seed(settings: Settings) -> str:
     return "/s/lantern/p/halloween-icons"
 
 
-def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not come up within 30 s")
-
-
 @pytest.fixture
 def live_shop(tmp_path: Path) -> Iterator[Shop]:
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SOULSTOCK_DATA_DIR": str(tmp_path / "data"),
-        "SOULSTOCK_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
-        "SOULSTOCK_SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
-        "SOULSTOCK_BASE_URL": base_url,
-    }
     settings = Settings(
-        data_dir=Path(env["SOULSTOCK_DATA_DIR"]),
-        database_url=env["SOULSTOCK_DATABASE_URL"],
-        secret_key=env["SOULSTOCK_SECRET_KEY"],
-        base_url=base_url,
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'shop.db'}",
+        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
     )
     upgrade(settings.database_url)
     product_path = _seed(settings)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "soulstock.web.asgi:serve_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_until_up(base_url, server)
-        yield Shop(base_url, base_url + product_path)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with live_server(
+        database_url=settings.database_url,
+        data_dir=settings.data_dir,
+        secret_key=settings.secret_key,
+    ) as live:
+        yield Shop(live.base_url, live.base_url + product_path)
 
 
 def test_guest_buys_the_last_copy_and_another_page_sees_it_sell_out(live_shop: Shop) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            _buy_and_watch(sync_api, browser, live_shop)
+            _buy_and_watch(browser, live_shop)
         finally:
             browser.close()
 
 
-def _buy_and_watch(sync_api, browser, shop: Shop) -> None:
+def _buy_and_watch(browser: sync_api.Browser, shop: Shop) -> None:
     expect = sync_api.expect
     watcher = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     buyer = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})

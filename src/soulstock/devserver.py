@@ -1,4 +1,5 @@
-"""A real Soulstock server for the HTTP races: uvicorn in a subprocess on a free local port."""
+"""A real Soulstock server in a subprocess (uvicorn on a free 127.0.0.1 port), for the HTTP
+load tests, the browser tests and the benchmarks: one way to start and stop it, used by all."""
 
 from __future__ import annotations
 
