@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,24 +42,37 @@ def _pg_available() -> str | None:
         return str(exc).splitlines()[0]
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test run's own on the local server, migrated to head."""
+def require_postgres() -> None:
+    """Skip without a server locally; under CI a missing server is a failure."""
     problem = _pg_available()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
         pytest.skip(f"PostgreSQL not reachable: {problem}")
-    name = f"soulstock_test_{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A throwaway database on the local server, dropped afterwards; yields its URL."""
+    require_postgres()
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own on the local server, migrated to head."""
+    with postgres_database("soulstock_test") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

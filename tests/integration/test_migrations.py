@@ -3,20 +3,18 @@ on SQLite and PostgreSQL, ending where the models say it should."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from soulstock.store.db import make_engine
 from soulstock.store.migrate import downgrade, upgrade
 from soulstock.store.models import Base
-from tests.conftest import PG_ADMIN_URL, _pg_available
+from tests.conftest import postgres_database
 
 MODEL_TABLES = set(Base.metadata.tables)
 
@@ -27,21 +25,8 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    problem = _pg_available()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
-        pytest.skip(f"PostgreSQL not reachable: {problem}")
-    name = f"soulstock_migrations_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("soulstock_migrations") as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:
