@@ -54,3 +54,14 @@ def test_the_seller_sees_stock_counters_that_ignore_expired_holds(client, clock,
     assert (stock["live_held"], stock["remaining"]) == (0, 3)
     signup(client, "nosy@example.com", seller=True)
     assert client.get(f"/api/v1/products/{product['id']}/stock").status_code == 403
+
+
+def test_my_orders_tell_an_expired_hold_from_an_unpaid_one(client, clock, ctx):
+    signup(client, "shop@example.com", seller=True)
+    client.post("/api/v1/shops", json={"slug": "lapse", "name": "Lapse"})
+    product = client.post("/api/v1/shops/lapse/products", json=limited_product_json(total=3))
+    signup(client, "slow@example.com")
+    client.post(f"/api/v1/products/{product.json()['id']}/reservations", json={})
+    assert [o["status"] for o in client.get("/api/v1/orders").json()] == ["held"]
+    clock.advance(seconds=ctx.settings.hold_ttl_seconds)
+    assert [o["status"] for o in client.get("/api/v1/orders").json()] == ["hold_expired"]

@@ -183,14 +183,34 @@ def start_payment(ctx: Context, *, public_id: str, access: OrderAccess) -> Payme
     )
 
 
-def buyer_orders(ctx: Context, *, user_id: int, offset: int = 0, limit: int = 50) -> list[Order]:
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    order: Order
+    view: OrderView  # what the buyer is told now, e.g. hold_expired rather than unpaid
+
+
+def buyer_orders(
+    ctx: Context, *, user_id: int, offset: int = 0, limit: int = 50
+) -> list[OrderSummary]:
+    """A page of the account's orders, newest first, each with its state right now."""
+    now = ctx.clock.now()
     with ctx.uow.read() as session:
-        return list(
-            session.scalars(
-                select(Order)
-                .where(Order.buyer_id == user_id)
-                .order_by(Order.created_at.desc(), Order.id.desc())
-                .offset(offset)
-                .limit(max(1, min(limit, 100)))
-            )
+        rows = session.execute(
+            select(Order, Reservation)
+            .join(Reservation, Reservation.id == Order.reservation_id)
+            .where(Order.buyer_id == user_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .offset(offset)
+            .limit(max(1, min(limit, 100)))
+        ).all()
+    return [
+        OrderSummary(
+            order,
+            order_view(
+                OrderStatus(order.status),
+                Hold(hold.quantity, HoldStatus(hold.status), hold.expires_at),
+                now,
+            ),
         )
+        for order, hold in rows
+    ]

@@ -66,10 +66,8 @@ def my_orders(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[OrderOut]:
-    return [
-        OrderOut.of(o)
-        for o in checkout.buyer_orders(ctx, user_id=user.id, offset=offset, limit=limit)
-    ]
+    summaries = checkout.buyer_orders(ctx, user_id=user.id, offset=offset, limit=limit)
+    return [OrderOut.of(s.order, status=s.view.value) for s in summaries]
 
 
 @router.get("/library")

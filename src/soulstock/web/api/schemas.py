@@ -216,10 +216,10 @@ class OrderOut(BaseModel):
     editions: list[EditionOut] = []
 
     @classmethod
-    def of(cls, order: Order) -> OrderOut:
+    def of(cls, order: Order, *, status: str | None = None) -> OrderOut:
         return cls(
             id=order.public_id,
-            status=order.status,
+            status=status or order.status,
             product_id=order.product_id,
             quantity=order.quantity,
             amount_minor=order.amount_minor,
