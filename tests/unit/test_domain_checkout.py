@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from soulstock.domain.clock import FixedClock
+from soulstock.domain.drops import ReleaseKind, ReleaseState
 from soulstock.domain.editions import edition_label, edition_numbers
 from soulstock.domain.errors import InvalidInput
 from soulstock.domain.money import Money, check_currency, check_price
@@ -18,9 +19,16 @@ from soulstock.domain.orders import (
 )
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.domain.reservation import Hold, HoldStatus, check_quantity, hold_expiry
-from soulstock.domain.scarcity import Availability, StockLevel, claims_for
+from soulstock.domain.scarcity import Availability, ProductState, StockLevel, claims_at
 
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
+
+
+def claims_for(policy: InventoryPolicy, level: StockLevel):
+    """The claims of a product with one base release at ``level``."""
+    release = ReleaseState(0, ReleaseKind.BASE, level.quantity, level.sold, level.live_held)
+    state = ProductState(policy, (release,), "Asia/Shanghai", 100, sold_total=level.sold)
+    return claims_at(state, NOW)
 
 
 def test_a_hold_is_live_until_the_second_it_expires():

@@ -21,6 +21,7 @@ ALLOWED_ROOTS = {
     "hashlib",
     "hmac",
     "zoneinfo",
+    "dateutil",  # RFC 5545 RRULEs: pure computation, no I/O
     "decimal",
     "bisect",
     "soulstock",

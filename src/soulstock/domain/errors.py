@@ -11,6 +11,9 @@ in a single place, the CLI prints their message. The domain knows nothing of HTT
     ├── NotFound                no such thing (or not visible to you)   (404)
     ├── Conflict                the state forbids it right now          (409)
     │   ├── SoldOut             no unit left to hold                    (409 sold_out)
+    │   ├── WindowClosed        outside every sale window / not open    (409 window_closed)
+    │   ├── CapReached          the buyer's per-buyer cap is used up    (409 cap_reached)
+    │   ├── WindowOverlap       a new window overlaps another           (409 window_overlap)
     │   ├── AlreadyExists       a unique name or email is taken         (409)
     │   └── NotPayable          the order cannot be paid in its state   (409)
     ├── Gone                    it existed but is no longer valid       (410)
@@ -61,6 +64,18 @@ class Conflict(SoulstockError):
 
 class SoldOut(Conflict):
     code = "sold_out"
+
+
+class WindowClosed(Conflict):
+    code = "window_closed"
+
+
+class CapReached(Conflict):
+    code = "cap_reached"
+
+
+class WindowOverlap(Conflict):
+    code = "window_overlap"
 
 
 class AlreadyExists(Conflict):

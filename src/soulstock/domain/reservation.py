@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from soulstock.domain.errors import InvalidInput
+from soulstock.domain.errors import CapReached, InvalidInput
 
 MAX_UNITS_PER_ORDER = 10
 
@@ -47,3 +47,11 @@ def check_quantity(quantity: int) -> int:
     if not 1 <= quantity <= MAX_UNITS_PER_ORDER:
         raise InvalidInput(f"quantity must be between 1 and {MAX_UNITS_PER_ORDER}")
     return quantity
+
+
+def check_cap(*, cap: int | None, used: int, quantity: int, scope: str) -> None:
+    """Refuse a hold that would take a buyer past a per-buyer cap (paid + live holds)."""
+    if cap is not None and used + quantity > cap:
+        raise CapReached(
+            f"each buyer may have at most {cap} per {scope}; you already have {used}"
+        )

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from soulstock.domain.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from soulstock.domain.money import check_currency, check_price
 from soulstock.domain.policy import InventoryPolicy
-from soulstock.domain.scarcity import ScarcityClaims, claims_for
+from soulstock.domain.drops import ReleaseKind, ReleaseState
+from soulstock.domain.scarcity import ProductState, ScarcityClaims, claims_at
 from soulstock.files.storage import IMAGE_TYPES
 from soulstock.services.context import Context
 from soulstock.store import stock
@@ -255,7 +256,9 @@ def _view(session: Session, ctx: Context, product: Product) -> ProductView:
             .order_by(ProductFile.id)
         )
     )
-    return ProductView(product, shop, claims_for(policy, level), files)
+    base = ReleaseState(0, ReleaseKind.BASE, level.quantity, level.sold, level.live_held)
+    state = ProductState(policy, (base,), shop.timezone, product.price_minor, product.minted)
+    return ProductView(product, shop, claims_at(state, ctx.clock.now()), files)
 
 
 def product_view(ctx: Context, *, shop_slug: str, product_slug: str) -> ProductView:
