@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from soulstock.domain.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from soulstock.domain.money import check_currency, check_price
-from soulstock.domain.policy import InventoryPolicy
-from soulstock.domain.drops import ReleaseKind, ReleaseState
-from soulstock.domain.scarcity import ProductState, ScarcityClaims, claims_at
+from soulstock.domain.policy import InventoryPolicy, PolicyKind
+from soulstock.domain.scarcity import Availability, ScarcityClaims, claims_at
 from soulstock.files.storage import IMAGE_TYPES
 from soulstock.services.context import Context
+from soulstock.services.scarcity import open_product, product_state
 from soulstock.store import stock
 from soulstock.store.models import Product, ProductFile, Release, Shop, StoredFile
 
@@ -174,8 +174,7 @@ def create_product(
         )
         session.add(product)
         session.flush()
-        session.add(Release(product_id=product.id, quantity=policy.cap, created_at=now))
-        session.flush()
+        open_product(session, product=product, policy=policy, now=now)
         return product
 
 
@@ -211,6 +210,8 @@ def update_product(
 def _change_policy(session: Session, *, product: Product, new: InventoryPolicy) -> None:
     current = InventoryPolicy.parse(product.policy, product.cap)
     current.check_change_to(new, minted=product.minted)
+    if {current.kind, new.kind} - {PolicyKind.STAPLE, PolicyKind.LIMITED}:
+        raise InvalidInput("change this policy through the product's policy endpoint")
     if new == current:
         return
     release = current_release(session, product.id)
@@ -245,9 +246,7 @@ class ProductView:
 def _view(session: Session, ctx: Context, product: Product) -> ProductView:
     shop = session.get(Shop, product.shop_id)
     assert shop is not None
-    release = current_release(session, product.id)
-    level = stock.stock_level(session, release_id=release.id, now=ctx.clock.now())
-    policy = InventoryPolicy.parse(product.policy, product.cap)
+    now = ctx.clock.now()
     files = list(
         session.scalars(
             select(StoredFile)
@@ -256,9 +255,8 @@ def _view(session: Session, ctx: Context, product: Product) -> ProductView:
             .order_by(ProductFile.id)
         )
     )
-    base = ReleaseState(0, ReleaseKind.BASE, level.quantity, level.sold, level.live_held)
-    state = ProductState(policy, (base,), shop.timezone, product.price_minor, product.minted)
-    return ProductView(product, shop, claims_at(state, ctx.clock.now()), files)
+    state = product_state(session, product=product, shop=shop, now=now)
+    return ProductView(product, shop, claims_at(state, now), files)
 
 
 def product_view(ctx: Context, *, shop_slug: str, product_slug: str) -> ProductView:
@@ -295,7 +293,9 @@ def list_products(
         products = session.scalars(
             query.order_by(Product.created_at.desc(), Product.id.desc()).offset(offset).limit(limit)
         )
-        return [_view(session, ctx, p) for p in products], total
+        views = [_view(session, ctx, p) for p in products]
+        # A seasonal product leaves the storefront by itself once its sale has ended.
+        return [v for v in views if v.claims.availability is not Availability.DELISTED], total
 
 
 def add_file(

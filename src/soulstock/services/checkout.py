@@ -13,8 +13,8 @@ from soulstock.domain.orders import OrderStatus, OrderView, order_view
 from soulstock.domain.reservation import Hold, HoldStatus, check_quantity, hold_expiry
 from soulstock.payments.base import PaymentRequest, PaymentSession
 from soulstock.services.accounts import hash_secret, normalise_email
-from soulstock.services.catalog import current_release
 from soulstock.services.context import Context
+from soulstock.services.scarcity import prepare_claim
 from soulstock.store import stock
 from soulstock.store.models import Edition, Order, Product, Reservation, User
 
@@ -72,11 +72,18 @@ def reserve(ctx: Context, *, product_id: int, quantity: int, buyer: Buyer) -> Re
         product = session.get(Product, product_id)
         if product is None or not product.listed:
             raise NotFound("no such product")
-        release = current_release(session, product.id)
-        if not stock.claim_hold(session, release_id=release.id, quantity=quantity, now=now):
-            raise _sold_out_error(session, release_id=release.id, ctx=ctx)
+        claim = prepare_claim(
+            session,
+            product=product,
+            user_id=buyer.user_id,
+            email=buyer.email,
+            quantity=quantity,
+            now=now,
+        )
+        if not stock.claim_hold(session, release_id=claim.release_id, quantity=quantity, now=now):
+            raise _sold_out_error(session, release_id=claim.release_id, ctx=ctx)
         reservation = Reservation(
-            release_id=release.id,
+            release_id=claim.release_id,
             quantity=quantity,
             status=HoldStatus.HELD.value,
             expires_at=hold_expiry(now, ctx.settings.hold_ttl_seconds),
@@ -93,8 +100,8 @@ def reserve(ctx: Context, *, product_id: int, quantity: int, buyer: Buyer) -> Re
             buyer_id=buyer.user_id,
             email=buyer.email,
             quantity=quantity,
-            unit_price_minor=product.price_minor,
-            amount_minor=product.price_minor * quantity,
+            unit_price_minor=claim.unit_price_minor,
+            amount_minor=claim.unit_price_minor * quantity,
             currency=product.currency,
             status=OrderStatus.AWAITING_PAYMENT.value,
             provider=ctx.default_provider,

@@ -22,6 +22,7 @@ from soulstock.domain.reservation import HoldStatus
 from soulstock.payments.base import PaymentNotice
 from soulstock.payments.dev import DevPaymentProvider
 from soulstock.services.context import Context
+from soulstock.services.scarcity import grant_unlocks
 from soulstock.store import stock
 from soulstock.store.models import Edition, Order, PaymentEvent, Reservation
 
@@ -152,6 +153,7 @@ def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
         )
     order.status = OrderStatus.PAID.value
     order.paid_at = now
+    grant_unlocks(session, order=order, now=now)
 
 
 def dev_notice(ctx: Context, *, order_public_id: str, outcome: PaymentOutcome) -> Settlement:

@@ -9,19 +9,39 @@ from soulstock.store.models.accounts import ApiToken, User
 from soulstock.store.models.base import NAMING_CONVENTION, Base
 from soulstock.store.models.catalog import Product, ProductFile, Shop, StoredFile
 from soulstock.store.models.checkout import Edition, Order, PaymentEvent, Release, Reservation
+from soulstock.store.models.scarcity import (
+    BuyerLock,
+    Draw,
+    DrawEntry,
+    PolicyChange,
+    ProductPolicy,
+    SaleWindow,
+    ScarcityEvent,
+    UnlockGoal,
+    UnlockGrant,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
     "ApiToken",
     "Base",
+    "BuyerLock",
+    "Draw",
+    "DrawEntry",
     "Edition",
     "Order",
     "PaymentEvent",
+    "PolicyChange",
     "Product",
     "ProductFile",
+    "ProductPolicy",
     "Release",
     "Reservation",
+    "SaleWindow",
+    "ScarcityEvent",
     "Shop",
     "StoredFile",
+    "UnlockGoal",
+    "UnlockGrant",
     "User",
 ]

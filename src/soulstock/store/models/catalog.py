@@ -53,7 +53,10 @@ class Product(Base):
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("minted >= 0", name="minted_not_negative"),
         CheckConstraint("cap IS NULL OR minted <= cap", name="minted_within_cap"),
-        CheckConstraint("policy IN ('staple', 'limited')", name="known_policy"),
+        CheckConstraint(
+            "policy IN ('staple', 'limited', 'periodic', 'tranche', 'unlock', 'seasonal')",
+            name="known_policy",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

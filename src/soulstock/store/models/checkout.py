@@ -30,6 +30,7 @@ class Release(Base):
     __table_args__ = (
         CheckConstraint("sold >= 0 AND held >= 0", name="counters_not_negative"),
         CheckConstraint("quantity IS NULL OR sold + held <= quantity", name="never_oversold"),
+        UniqueConstraint("product_id", "seq", name="uq_releases_product_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,12 @@ class Release(Base):
     quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sold: Mapped[int] = mapped_column(Integer, default=0)
     held: Mapped[int] = mapped_column(Integer, default=0)
+    # Scarcity (0002): base, drop, tranche or early_bird; seq is unique per product.
+    kind: Mapped[str] = mapped_column(String(12), default="base", server_default="base")
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    price_minor: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
