@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # The dev provider lets anyone "pay" with a button: on by default only in dev mode.
     dev_payments_enabled: bool | None = None
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    # Where the shops' log signing keys live (one file per key, mode 0600), outside the DB.
+    keys_dir: Path | None = None
+    checkpoint_interval_seconds: float = Field(default=5.0, gt=0)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
@@ -44,6 +47,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'soulstock.db'}"
         if self.dev_payments_enabled is None:
             self.dev_payments_enabled = self.mode == "dev"
+        if self.keys_dir is None:
+            self.keys_dir = self.data_dir / "keys"
         return self
 
     @property

@@ -15,7 +15,8 @@ in a single place, the CLI prints their message. The domain knows nothing of HTT
     │   ├── CapReached          the buyer's per-buyer cap is used up    (409 cap_reached)
     │   ├── WindowOverlap       a new window overlaps another           (409 window_overlap)
     │   ├── AlreadyExists       a unique name or email is taken         (409)
-    │   └── NotPayable          the order cannot be paid in its state   (409)
+    │   ├── NotPayable          the order cannot be paid in its state   (409)
+    │   └── TransferNotAllowed  the product's transfer rules forbid it  (409 transfer_not_allowed)
     ├── Gone                    it existed but is no longer valid       (410)
     │   ├── HoldExpired         the reservation ran out                 (410)
     │   └── LinkExpired         a signed link is past its expiry        (410)
@@ -84,6 +85,10 @@ class AlreadyExists(Conflict):
 
 class NotPayable(Conflict):
     code = "not_payable"
+
+
+class TransferNotAllowed(Conflict):
+    code = "transfer_not_allowed"
 
 
 class Gone(SoulstockError):

@@ -16,6 +16,7 @@ from soulstock.domain.money import check_currency, check_price
 from soulstock.domain.policy import InventoryPolicy, PolicyKind
 from soulstock.domain.scarcity import Availability, ScarcityClaims, claims_at
 from soulstock.files.storage import IMAGE_TYPES
+from soulstock.services import ownership
 from soulstock.services.context import Context
 from soulstock.services.scarcity import open_product, product_state
 from soulstock.store import stock
@@ -73,6 +74,7 @@ def create_shop(
             raise AlreadyExists(f"the shop address {slug!r} is taken")
         session.add(shop)
         session.flush()
+        ownership.open_log(session, ctx, shop=shop)
         return shop
 
 
@@ -175,6 +177,7 @@ def create_product(
         session.add(product)
         session.flush()
         open_product(session, product=product, policy=policy, now=now)
+        ownership.record_policy(session, product=product, now=now)
         return product
 
 

@@ -21,6 +21,7 @@ from soulstock.domain.orders import OrderStatus, PaymentOutcome, Settlement, set
 from soulstock.domain.reservation import HoldStatus
 from soulstock.payments.base import PaymentNotice
 from soulstock.payments.dev import DevPaymentProvider
+from soulstock.services import ownership
 from soulstock.services.context import Context
 from soulstock.services.scarcity import grant_unlocks
 from soulstock.store import stock
@@ -140,7 +141,8 @@ def _carry_out(
 
 def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
     minted = stock.mint_numbers(session, product_id=order.product_id, quantity=order.quantity)
-    for number in edition_numbers(minted_after=minted, quantity=order.quantity):
+    numbers = list(edition_numbers(minted_after=minted, quantity=order.quantity))
+    for number in numbers:
         session.add(
             Edition(
                 product_id=order.product_id,
@@ -154,6 +156,7 @@ def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
     order.status = OrderStatus.PAID.value
     order.paid_at = now
     grant_unlocks(session, order=order, now=now)
+    ownership.record_mints(session, order=order, numbers=numbers, now=now)
 
 
 def dev_notice(ctx: Context, *, order_public_id: str, outcome: PaymentOutcome) -> Settlement:

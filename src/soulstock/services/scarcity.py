@@ -101,7 +101,7 @@ def _release_states(session: Session, *, product_id: int, now: datetime) -> list
         select(Release).where(Release.product_id == product_id).order_by(Release.seq)
     ).all()
     ids = [r.id for r in rows]
-    live = dict(
+    live: dict[int, int] = dict(
         session.execute(
             select(Reservation.release_id, func.sum(Reservation.quantity))
             .where(
@@ -110,16 +110,16 @@ def _release_states(session: Session, *, product_id: int, now: datetime) -> list
                 Reservation.expires_at > now,
             )
             .group_by(Reservation.release_id)
-        ).tuples()
+        ).all()
     )
     out_ids = [r.id for r in rows if r.quantity is not None and r.sold >= r.quantity]
-    sold_out_at = dict(
-        session.execute(
+    sold_out_at: dict[int, datetime] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(Reservation.release_id, func.max(Order.paid_at))
             .join(Order, Order.reservation_id == Reservation.id)
             .where(Reservation.release_id.in_(out_ids), Order.paid_at.is_not(None))
             .group_by(Reservation.release_id)
-        ).tuples()
+        ).all()
     )
     return [
         ReleaseState(

@@ -14,9 +14,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from soulstock import __version__
 from soulstock.domain.clock import Clock
 from soulstock.services.context import Context, build_context
+from soulstock.services.ownership import sign_checkpoints
 from soulstock.services.sweeper import sweep_expired_holds
 from soulstock.settings import Settings
 from soulstock.web import api, files, pages
+from soulstock.web import log as log_routes
 from soulstock.web.errors import install_error_handlers
 
 SESSION_COOKIE = "soulstock_session"
@@ -34,11 +36,27 @@ async def _sweep_forever(ctx: Context) -> None:
             log.exception("sweeping expired holds failed")
 
 
+async def _sign_forever(ctx: Context) -> None:
+    """Sign a checkpoint covering new log entries every ``checkpoint_interval_seconds``
+    (like CT's maximum merge delay): sales never wait for a signature."""
+    while True:
+        await asyncio.sleep(ctx.settings.checkpoint_interval_seconds)
+        try:
+            await asyncio.to_thread(sign_checkpoints, ctx)
+        except Exception:  # retried next time; never kill the loop
+            log.exception("signing log checkpoints failed")
+
+
 def _lifespan(ctx: Context) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_sweep_forever(ctx)) if ctx.settings.run_sweeper else None
+        signer = asyncio.create_task(_sign_forever(ctx)) if ctx.settings.run_sweeper else None
         yield
+        if signer is not None:
+            signer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await signer
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -74,6 +92,7 @@ def create_app(
     install_error_handlers(app, render_html=pages.render_error)
     app.include_router(api.router)
     app.include_router(files.router)
+    app.include_router(log_routes.router)
     pages.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -9,6 +9,17 @@ from soulstock.store.models.accounts import ApiToken, User
 from soulstock.store.models.base import NAMING_CONVENTION, Base
 from soulstock.store.models.catalog import Product, ProductFile, Shop, StoredFile
 from soulstock.store.models.checkout import Edition, Order, PaymentEvent, Release, Reservation
+from soulstock.store.models.ownership import (
+    EditionRecord,
+    LogCheckpoint,
+    LogEntry,
+    LogKey,
+    LogNode,
+    LogState,
+    Payload,
+    Transfer,
+    TransferRule,
+)
 from soulstock.store.models.scarcity import (
     BuyerLock,
     Draw,
@@ -29,7 +40,14 @@ __all__ = [
     "Draw",
     "DrawEntry",
     "Edition",
+    "EditionRecord",
+    "LogCheckpoint",
+    "LogEntry",
+    "LogKey",
+    "LogNode",
+    "LogState",
     "Order",
+    "Payload",
     "PaymentEvent",
     "PolicyChange",
     "Product",
@@ -41,6 +59,8 @@ __all__ = [
     "ScarcityEvent",
     "Shop",
     "StoredFile",
+    "Transfer",
+    "TransferRule",
     "UnlockGoal",
     "UnlockGrant",
     "User",

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from soulstock.web.api import auth, catalog, orders, payments
+from soulstock.web.api import auth, catalog, ledger, orders, payments
 
 router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, orders, payments):
+for module in (auth, catalog, orders, payments, ledger):
     router.include_router(module.router)

@@ -29,7 +29,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 def _policy(body: PolicyIn) -> InventoryPolicy:
-    return InventoryPolicy.parse(body.kind, body.total)
+    return InventoryPolicy.parse(body.kind, body.total, **body.params())
 
 
 @router.post("/shops", status_code=status.HTTP_201_CREATED)

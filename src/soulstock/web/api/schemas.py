@@ -97,8 +97,19 @@ class ShopOut(BaseModel):
 
 
 class PolicyIn(Strict):
-    kind: Literal["staple", "limited"]
+    kind: Literal["staple", "limited", "periodic", "tranche", "unlock", "seasonal"]
     total: int | None = Field(default=None, ge=1)
+    rrule: str | None = Field(default=None, max_length=200, description="periodic: RFC 5545")
+    starts_at: datetime | None = Field(default=None, description="periodic: the first drop")
+    drop_quantity: int | None = Field(default=None, ge=1)
+    rollover: bool = False
+    tranche_size: int | None = Field(default=None, ge=1)
+    cooldown_seconds: int = Field(default=0, ge=0)
+    velocity_seconds: int | None = Field(default=None, ge=1)
+    sale_ends_at: datetime | None = None
+
+    def params(self) -> dict[str, object]:
+        return self.model_dump(exclude={"kind", "total"})
 
 
 class ProductIn(Strict):
@@ -121,11 +132,24 @@ class ProductPatch(Strict):
 class ClaimsOut(BaseModel):
     """Everything the storefront may say about stock at this instant."""
 
-    availability: Literal["available", "all_held", "sold_out"]
+    availability: Literal["available", "all_held", "sold_out", "upcoming", "closed", "delisted"]
     total: int | None
     remaining: int | None
     sold: int
     never_reissued: bool
+    kind: str = "limited"
+    release: str | None = Field(default=None, description="base, drop, tranche or early_bird")
+    release_seq: int | None = None
+    opens_at: datetime | None = None
+    ends_at: datetime | None = None
+    opens_in_seconds: int | None = None
+    ends_in_seconds: int | None = None
+    countdown: bool = False
+    price_minor: int | None = Field(default=None, description="the price at this instant")
+    special_price: bool = False
+    next_goal: int | None = Field(default=None, description="sales needed for the next unlock")
+    next_goal_title: str | None = None
+    goals_reached: list[str] = []
 
 
 class FileOut(BaseModel):
@@ -176,6 +200,19 @@ class ProductOut(BaseModel):
                 remaining=c.remaining,
                 sold=c.sold,
                 never_reissued=c.never_reissued,
+                kind=c.kind.value,
+                release=c.release_kind.value if c.release_kind else None,
+                release_seq=c.release_seq,
+                opens_at=c.opens_at,
+                ends_at=c.ends_at,
+                opens_in_seconds=c.opens_in_seconds,
+                ends_in_seconds=c.ends_in_seconds,
+                countdown=c.countdown,
+                price_minor=c.price_minor,
+                special_price=c.special_price,
+                next_goal=c.goals.next_goal.threshold if c.goals and c.goals.next_goal else None,
+                next_goal_title=c.goals.next_goal.title if c.goals and c.goals.next_goal else None,
+                goals_reached=[g.title for g in c.goals.reached] if c.goals else [],
             ),
             files=[FileOut.of(f) for f in view.files],
         )
