@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from soulstock.domain.editions import edition_label
 from soulstock.domain.errors import PermissionDenied
+from soulstock.services import accounts
 from soulstock.web.deps import SESSION_USER
 from soulstock.web.pages import i18n
 
@@ -133,6 +134,7 @@ def render(
         "html_lang": i18n.HTML_LANG[locale],
         "languages": i18n.LANGUAGE_NAMES,
         "signed_in": isinstance(request.session.get(SESSION_USER), int),
+        "is_seller": _is_seller(request),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
         "current_path": request.url.path,
@@ -146,6 +148,16 @@ def render(
     if request.query_params.get("lang") and i18n.normalise(request.query_params["lang"]):
         remember_locale(response, locale)
     return response
+
+
+def _is_seller(request: Request) -> bool:
+    """Whether the header shows the seller console link (one primary-key read when signed in)."""
+    user_id = request.session.get(SESSION_USER)
+    ctx = getattr(request.app.state, "ctx", None)
+    if not isinstance(user_id, int) or ctx is None:
+        return False
+    user = accounts.get_user(ctx, user_id)
+    return bool(user and user.is_seller)
 
 
 def redirect(url: str) -> RedirectResponse:
