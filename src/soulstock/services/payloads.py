@@ -48,7 +48,8 @@ class ImportResult:
 
 def import_codes(ctx: Context, *, actor_id: int, product_id: int, text: str) -> ImportResult:
     """Add payloads to a product's pool; codes already in the pool are skipped."""
-    codes = list(dict.fromkeys(parse_codes(text)))
+    lines = parse_codes(text)
+    codes = list(dict.fromkeys(lines))
     now = ctx.clock.now()
     with ctx.uow.write() as session:
         owned_product(session, actor_id=actor_id, product_id=product_id)
@@ -61,7 +62,8 @@ def import_codes(ctx: Context, *, actor_id: int, product_id: int, text: str) -> 
         )
         fresh = [c for c in codes if c not in existing]
         session.add_all(Payload(product_id=product_id, code=c, imported_at=now) for c in fresh)
-    return ImportResult(added=len(fresh), duplicates=len(codes) - len(fresh))
+    # Fix: repeats inside the file count as duplicates too (they used to vanish silently).
+    return ImportResult(added=len(fresh), duplicates=len(lines) - len(fresh))
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,9 @@ def set_rules(
         return rule
 
 
-def _check_rules(session, *, edition: Edition, giver_id: int, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+def _check_rules(  # type: ignore[no-untyped-def]
+    session, *, edition: Edition, giver_id: int, ctx: Context, accepting: int | None = None
+) -> None:
     rule = session.get(TransferRule, edition.product_id)
     if rule is None:
         return
@@ -87,6 +89,10 @@ def _check_rules(session, *, edition: Edition, giver_id: int, ctx: Context) -> N
                 Transfer.status == ACCEPTED,
                 Edition.product_id == edition.product_id,
                 Transfer.accepted_at > now - timedelta(days=1),
+                # Fix: ``accept`` marks its own transfer accepted before re-checking the
+                # rules; counting it made every gift fail under a cap of 1 (and used one
+                # of K under any cap). Only the giver's other transfers count.
+                Transfer.id != (accepting or 0),
             )
         )
         if recent >= rule.daily_cap:
@@ -133,7 +139,13 @@ def accept(ctx: Context, *, user_id: int, transfer_id: int) -> Edition:
             raise Conflict("this transfer was already accepted or cancelled")
         edition = session.get(Edition, transfer.edition_id)
         assert edition is not None
-        _check_rules(session, edition=edition, giver_id=transfer.from_user_id, ctx=ctx)
+        _check_rules(
+            session,
+            edition=edition,
+            giver_id=transfer.from_user_id,
+            ctx=ctx,
+            accepting=transfer.id,
+        )
         # Safe: the owner is re-checked under the edition row's lock; one gift wins.
         moved = session.scalar(
             update(Edition)

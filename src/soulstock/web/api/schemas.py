@@ -299,6 +299,7 @@ class ClaimIn(Strict):
 
 
 class LibraryItemOut(BaseModel):
+    edition_id: int
     product_id: int
     product_title: str
     shop: str
@@ -309,6 +310,7 @@ class LibraryItemOut(BaseModel):
     @classmethod
     def of(cls, item: OwnedEdition) -> LibraryItemOut:
         return cls(
+            edition_id=item.edition.id,
             product_id=item.product.id,
             product_title=item.product.title,
             shop=item.shop.slug,
