@@ -161,11 +161,13 @@ def _tokens_page(
     new: accounts.NewToken | None = None,
     problem: dict[str, str] | None = None,
 ) -> Response:
+    shops = catalog.shops_of(ctx, seller.id)
     values = {
         "tokens": accounts.list_tokens(ctx, user_id=seller.id),
         "new": new,
         "problem": problem,
-        "shops": catalog.shops_of(ctx, seller.id),
+        "shops": shops,
+        "shop": shops[0] if shops else None,  # tokens are the seller's: any shop's nav will do
         "section": "tokens",
     }
     return page(request, "console/tokens.html", values, status=400 if problem else 200)
