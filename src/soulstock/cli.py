@@ -253,3 +253,8 @@ def sweep() -> None:
     with open_context(settings) as ctx:
         freed = sweeper.sweep_expired_holds(ctx)
     console.print(f"[green]✓[/] {freed} held unit(s) returned to stock")
+
+
+# The ownership commands (verify, log, payload) live in their own module; importing it
+# registers them on ``app``. At the end, so that module finds everything above defined.
+from soulstock import cli_ledger  # noqa: E402, F401

@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from soulstock.domain.errors import InvalidInput
+from soulstock.domain.errors import InvalidInput, NotFound
 from soulstock.services.catalog import owned_product
 from soulstock.services.context import Context
-from soulstock.store.models import Edition, Payload
+from soulstock.store.models import Edition, Payload, Product, Shop
 
 MAX_CODE = 500
 
@@ -114,3 +114,16 @@ def assign(session: Session, *, product_id: int, edition_ids: list[int], now: da
 
 def payload_of(session: Session, edition_id: int) -> str | None:
     return session.scalar(select(Payload.code).where(Payload.edition_id == edition_id))
+
+
+def import_for_shop(ctx: Context, *, shop_slug: str, product_slug: str, text: str) -> ImportResult:
+    """Import payloads as the shop's owner (the operator's CLI), naming the product by slug."""
+    with ctx.uow.read() as session:
+        found = session.execute(
+            select(Product.id, Shop.owner_id)
+            .join(Shop, Shop.id == Product.shop_id)
+            .where(Shop.slug == shop_slug, Product.slug == product_slug)
+        ).first()
+    if found is None:
+        raise NotFound(f"no product {product_slug!r} in shop {shop_slug!r}")
+    return import_codes(ctx, actor_id=found.owner_id, product_id=found.id, text=text)
