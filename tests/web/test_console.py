@@ -374,3 +374,26 @@ def test_shop_settings_save_and_show_enabled_providers(client, ctx):
     )
     assert r.status_code == 400 and "请检查填写的内容" in visible_text(r.text)
     assert catalog.get_shop(ctx, "lantern").name == "新名字"
+
+
+def test_products_with_other_policies_are_shown_and_kept_as_they_are(client, ctx, clock):
+    from soulstock.domain.policy import PolicyKind
+    from soulstock.domain.tiers import Tier, template
+
+    shop = seller_with_shop(client, ctx)
+    periodic = template(Tier.EVERGREEN, now=clock.now()).policy
+    product = catalog.create_product(
+        ctx, actor_id=shop.owner_id, shop_slug="lantern", title="月更图标",
+        price_minor=990, policy=periodic, slug="monthly",
+    )  # fmt: skip
+    assert client.get("/console/lantern").status_code == 200
+    listing = visible_text(client.get("/console/lantern/products").text)
+    assert "月更图标" in listing and "周期性补货" in listing
+    url = f"/console/lantern/products/{product.id}"
+    assert "通过 API 管理" in visible_text(client.get(url).text)
+    form = product_form(title="月更图标 2", price="12.50", policy="periodic", total="")
+    r = post_form(client, url, form, csrf_from=url)
+    assert r.status_code == 303, r.text
+    after = catalog.product_view_by_id(ctx, product.id)
+    assert (after.product.title, after.product.price_minor) == ("月更图标 2", 1250)
+    assert after.product.policy == PolicyKind.PERIODIC.value
