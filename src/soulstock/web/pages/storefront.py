@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from soulstock.services import catalog, checkout
+from soulstock.services import catalog, checkout, storefront
 from soulstock.web.deps import CtxDep, OptionalUser
 from soulstock.web.pages.render import check_csrf, redirect, render, with_query
 
@@ -25,9 +25,10 @@ def home(request: Request, ctx: CtxDep) -> Response:
 
 @router.get("/s/{shop_slug}", response_class=HTMLResponse)
 def shop_home(request: Request, shop_slug: str, ctx: CtxDep) -> Response:
+    """The shop home: its products as a vitality waterfall (see ``domain.vitality``)."""
     shop = catalog.get_shop(ctx, shop_slug)
-    views, total = catalog.list_products(ctx, shop_slug=shop_slug)
-    return render(request, "shop.html", {"shop": shop, "views": views, "total": total})
+    views = storefront.waterfall(ctx, shop_slug=shop_slug)
+    return render(request, "shop.html", {"shop": shop, "views": views, "total": len(views)})
 
 
 @router.get("/s/{shop_slug}/p/{product_slug}", response_class=HTMLResponse)
