@@ -106,3 +106,16 @@ def when(instant: datetime | None, timezone: str) -> str:
     if instant is None:
         return ""
     return format_datetime(instant, "medium", tzinfo=ZoneInfo(timezone), locale=_current.get())
+
+
+def countdown(seconds: int | None) -> str:
+    """Seconds as a countdown: ``02:03:04``, or ``3天 02:03:04`` / ``3d 02:03:04``."""
+    seconds = max(0, seconds or 0)
+    days, rest = divmod(seconds, 86400)
+    clock = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+    return f"{pgettext('countdown', '%(days)sd') % {'days': days}} {clock}" if days else clock
+
+
+def day_suffix() -> str:
+    """The unit after a countdown's days ("d", "天"), for the page's ticking script."""
+    return pgettext("countdown", "%(days)sd") % {"days": ""}

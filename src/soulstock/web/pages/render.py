@@ -44,7 +44,13 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
     )
-    env.globals.update(money=i18n.money, when=i18n.when, edition_label=edition_label)
+    env.globals.update(
+        money=i18n.money,
+        when=i18n.when,
+        edition_label=edition_label,
+        countdown=i18n.countdown,
+        day_suffix=i18n.day_suffix,
+    )
     env.filters["markdown"] = markdown
     return env
 
