@@ -7,6 +7,8 @@ record, then "final".
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from soulstock.domain.errors import NotFound, PermissionDenied
 from soulstock.ledger import certificate, merkle
+from soulstock.ledger.note import parse_vkey
 from soulstock.ledger.proof import TlogProof
 from soulstock.services.context import Context
 from soulstock.store import logstore
@@ -87,3 +90,65 @@ def edition_certificate(ctx: Context, *, user_id: int, edition_id: int) -> dict[
     with ctx.uow.read() as session:
         edition = owned_edition(session, user_id=user_id, edition_id=edition_id)
         return build(session, edition=edition, base_url=ctx.settings.base_url)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateView:
+    """What the printable certificate page shows about an owned edition."""
+
+    certificate: dict[str, Any]
+    log_index: int | None  # the mint's index in the shop's log
+    checkpoint: str | None  # the newest signed checkpoint note, if any
+
+
+def certificate_view(ctx: Context, *, user_id: int, edition_id: int) -> CertificateView:
+    """The owner's certificate with its log index and the newest checkpoint, for the page."""
+    with ctx.uow.read() as session:
+        edition = owned_edition(session, user_id=user_id, edition_id=edition_id)
+        cert = build(session, edition=edition, base_url=ctx.settings.base_url)
+        index = session.scalar(
+            select(LogEntry.idx).where(LogEntry.edition_id == edition.id, LogEntry.kind == "mint")
+        )
+        note = session.scalar(
+            select(LogCheckpoint.note)
+            .join(Shop, Shop.id == LogCheckpoint.shop_id)
+            .where(Shop.slug == cert["shop"])
+            .order_by(LogCheckpoint.size.desc())
+            .limit(1)
+        )
+    return CertificateView(cert, index, note)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    verified: certificate.Verified | None
+    reason: str | None  # a ``certificate.REASONS`` code, "json" or "shop" when it failed
+    detail: str = ""
+
+
+def verify_document(ctx: Context, *, text: str) -> VerifyResult:
+    """Verify a pasted certificate with its shop's keys (the active one and retired ones)."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return VerifyResult(None, "json")
+    shop = document.get("shop") if isinstance(document, dict) else None
+    with ctx.uow.read() as session:
+        vkeys = session.scalars(
+            select(LogKey.vkey)
+            .join(Shop, Shop.id == LogKey.shop_id)
+            .where(Shop.slug == str(shop))
+            .order_by(LogKey.active.desc(), LogKey.id.desc())
+        ).all()
+    if not vkeys:
+        return VerifyResult(None, "shop", str(shop or ""))
+    failure = None
+    for vkey in vkeys:
+        try:
+            return VerifyResult(certificate.verify(document, parse_vkey(vkey)), None)
+        except certificate.CertificateError as exc:
+            # A retired key fails the signature; any other failure is the certificate's own.
+            if failure is None or failure.reason == "signature":
+                failure = exc
+    assert failure is not None
+    return VerifyResult(None, failure.reason, failure.detail)

@@ -12,7 +12,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from soulstock.web.pages import account, console, console_products, orders, storefront
+from soulstock.web.pages import (
+    account,
+    console,
+    console_products,
+    orders,
+    ownership,
+    storefront,
+)
 from soulstock.web.pages.errors import render_error
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -26,6 +33,7 @@ def install(app: FastAPI) -> None:
     app.include_router(storefront.router)
     app.include_router(orders.router)
     app.include_router(account.router)
+    app.include_router(ownership.router)
     app.include_router(console.router)
     app.include_router(console_products.router)
     console.install_handlers(app)
