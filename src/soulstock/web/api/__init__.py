@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from soulstock.web.api import auth, catalog, ledger, orders, payments, policies
+from soulstock.web.api import auth, catalog, draws, ledger, orders, payments, policies
 
 router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, orders, payments, ledger, policies):
+for module in (auth, catalog, orders, payments, ledger, policies, draws):
     router.include_router(module.router)

@@ -16,6 +16,7 @@ from soulstock.web.pages import (
     account,
     console,
     console_products,
+    draws,
     orders,
     ownership,
     storefront,
@@ -31,6 +32,7 @@ def install(app: FastAPI) -> None:
     """Mount the page routes and static assets on the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(storefront.router)
+    app.include_router(draws.router)
     app.include_router(orders.router)
     app.include_router(account.router)
     app.include_router(ownership.router)
