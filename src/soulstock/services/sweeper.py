@@ -8,6 +8,7 @@ needs their units reclaims them itself (``store.stock.claim_hold``). Running it 
 from __future__ import annotations
 
 from soulstock.services.context import Context
+from soulstock.services.scarcity import emit_drop_events
 from soulstock.store import stock
 
 
@@ -21,3 +22,10 @@ def sweep_expired_holds(ctx: Context) -> int:
         with ctx.uow.write() as session:
             freed += stock.reclaim_expired(session, release_id=release_id, now=now)
     return freed
+
+
+def emit_scheduled_events(ctx: Context) -> int:
+    """The scheduler's job, run by the same loop: a "drop_opened" event for every release
+    open now, once each (unique key). Only for notifications; never for correctness."""
+    with ctx.uow.write() as session:
+        return emit_drop_events(session, now=ctx.clock.now())

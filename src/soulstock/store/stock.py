@@ -8,8 +8,17 @@ never both take the last unit. The ``never_oversold`` CHECK constraint backs it 
 never reads a count and then decides.
 
 Lock order (all multi-row work in this module and in the services follows it, so concurrent
-transactions queue instead of deadlocking):  release row → reservation rows → product row →
-order row.
+transactions queue instead of deadlocking):
+
+    draw row (services/draws.py: entering and closing a draw)
+    → buyer cap row (``buyer_locks``, services/scarcity.py ``prepare_claim``, capped products)
+    → release row (this module's ``lock_release``/``_take``; a roll-over locks the closing
+      drop's release row before the new drop's row is created, once, in seq order)
+    → reservation rows → product row → order row.
+
+``prepare_claim`` takes the buyer cap row before any release row; ``add_window`` locks the
+product's sale-window rows on their own (no stock row after them); policy changes lock only
+the open release row.
 """
 
 from __future__ import annotations

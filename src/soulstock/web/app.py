@@ -15,7 +15,7 @@ from soulstock import __version__
 from soulstock.domain.clock import Clock
 from soulstock.services.context import Context, build_context
 from soulstock.services.ownership import sign_checkpoints
-from soulstock.services.sweeper import sweep_expired_holds
+from soulstock.services.sweeper import emit_scheduled_events, sweep_expired_holds
 from soulstock.settings import Settings
 from soulstock.web import api, files, pages
 from soulstock.web import log as log_routes
@@ -26,14 +26,19 @@ log = logging.getLogger(__name__)
 
 
 async def _sweep_forever(ctx: Context) -> None:
-    """Tidy expired holds every ``sweep_interval_seconds``. Only tidying: every read already
-    ignores expired holds, so correctness never depends on this loop running."""
+    """Tidy expired holds and emit "drop opened" events every ``sweep_interval_seconds``.
+    Only tidying and notifications: every read already ignores expired holds and derives
+    what is open from the clock, so correctness never depends on this loop running."""
     while True:
         await asyncio.sleep(ctx.settings.sweep_interval_seconds)
         try:
             await asyncio.to_thread(sweep_expired_holds, ctx)
         except Exception:  # a failed sweep is retried next time; never kill the loop
             log.exception("sweeping expired holds failed")
+        try:
+            await asyncio.to_thread(emit_scheduled_events, ctx)
+        except Exception:  # notifications only: retried next time, never kill the loop
+            log.exception("emitting drop events failed")
 
 
 async def _sign_forever(ctx: Context) -> None:
