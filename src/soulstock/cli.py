@@ -255,6 +255,7 @@ def sweep() -> None:
     console.print(f"[green]✓[/] {freed} held unit(s) returned to stock")
 
 
-# The ownership commands (verify, log, payload) live in their own module; importing it
-# registers them on ``app``. At the end, so that module finds everything above defined.
-from soulstock import cli_ledger  # noqa: E402, F401
+# The ownership commands (verify, log, payload) and the scarcity ones (policy, window) live in
+# their own modules; importing them
+# registers them on ``app``. At the end, so they find everything above defined.
+from soulstock import cli_ledger, cli_scarcity  # noqa: E402, F401  (they register commands)

@@ -357,3 +357,18 @@ def shop_portfolio(ctx: Context, *, actor_id: int, shop_slug: str) -> Portfolio:
             .group_by(Product.policy)
         ).all()
     return portfolio([PolicyKind(k) for k, n in kinds for _ in range(n)])
+
+
+def current(
+    ctx: Context, *, actor_id: int, product_id: int
+) -> tuple[InventoryPolicy, dict[str, Any]]:
+    """A product's policy, its options and its sale windows, for the seller."""
+    with ctx.uow.read() as session:
+        product = owned_product(session, actor_id=actor_id, product_id=product_id)
+        settings = session.get(ProductPolicy, product.id)
+        options = {n: getattr(settings, n) if settings else None for n in OPTION_NAMES}
+        windows = session.scalars(
+            select(SaleWindow).where(SaleWindow.product_id == product.id).order_by(SaleWindow.id)
+        ).all()
+        options["windows"] = list(windows)
+        return policy_of(product, settings), options
