@@ -39,6 +39,9 @@ from soulstock.settings import Settings
 from soulstock.store.migrate import upgrade
 from soulstock.store.models import Edition, Order, Release, Reservation
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scheduled
+
 PG_ADMIN_URL = os.environ.get(
     "SOULSTOCK_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -128,9 +131,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def run_phase(base_url: str, *, total: int, concurrency: int, one: Request) -> Phase:
+def run_phase(
+    base_url: str, *, total: int, concurrency: int, one: Request, at: float | None = None
+) -> Phase:
     """``concurrency`` threads, each with its own connection (warmed up with a ping), released
-    together, pull request numbers until ``total`` are done: a closed-loop load."""
+    together (at epoch second ``at`` if given), pull request numbers until ``total`` are done:
+    a closed-loop load."""
     phase = Phase()
     numbers = itertools.count()
     numbers_lock = threading.Lock()
@@ -141,6 +147,8 @@ def run_phase(base_url: str, *, total: int, concurrency: int, one: Request) -> P
         with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as client:
             client.get("/api/v1/ping")  # open the connection before the clock starts
             barrier.wait()
+            if at is not None:
+                time.sleep(max(0.0, at - time.time()))
             deadline = time.monotonic() + PHASE_TIMEOUT_S
             while time.monotonic() < deadline:
                 with numbers_lock:
@@ -157,6 +165,8 @@ def run_phase(base_url: str, *, total: int, concurrency: int, one: Request) -> P
     for thread in threads:
         thread.start()
     barrier.wait()
+    if at is not None:
+        time.sleep(max(0.0, at - time.time()))
     started = time.perf_counter()
     for thread in threads:
         thread.join(timeout=PHASE_TIMEOUT_S)
@@ -267,7 +277,8 @@ def recount(url: str, product_id: int) -> Recount:
 def bench_backend(backend: str, args: argparse.Namespace) -> bool:
     """One backend, start to finish; True when nothing was oversold and no request failed."""
     print(
-        f"\n=== {backend}: {args.buyers} buyers, {args.concurrency} at a time, {args.units} units"
+        f"\n=== {backend} ({args.mode}): {args.buyers} buyers, {args.concurrency} at a time, "
+        f"{args.units} units"
     )
     with tempfile.TemporaryDirectory(prefix=f"soulstock-bench-{backend}-") as tmp:
         workdir = Path(tmp)
@@ -275,7 +286,10 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
             settings = Settings(
                 database_url=url, data_dir=workdir / "data", secret_key=secrets.token_urlsafe(48)
             )
-            product_id = seed(settings, units=args.units)
+            out = scheduled.SellOut()
+            product_id, at = (
+                (seed(settings, units=args.units), None) if args.mode == "instant" else (0, 0.0)
+            )
             provider = DevPaymentProvider(
                 secret=settings.secret_key.encode(),
                 base_url="http://127.0.0.1",
@@ -290,9 +304,17 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                 base_url = live.base_url
                 kw = {"total": args.buyers, "concurrency": args.concurrency}
                 baseline = run_phase(base_url, one=ping, **kw)
-                drop = run_phase(base_url, one=buyer(product_id, provider), **kw)
+                if at is None:
+                    drop = run_phase(base_url, one=buyer(product_id, provider), **kw)
+                else:  # seeded now, with the server up: the drop opens 3 s from here
+                    product_id, at = scheduled.seed_periodic(settings, units=args.units, lead_s=3)
+                    print(f"  all buyers wait; the drop opens in {at - time.time():.1f} s")
+                    one = scheduled.scheduled_buyer(product_id, provider, out, at)
+                    drop = run_phase(base_url, one=one, at=at, **kw)
             after = recount(url, product_id)
     report(baseline, drop)
+    if at is not None:
+        scheduled.report_scheduled(drop, out, units=args.units, percentile=percentile)
     problems = after.problems()
     failures = drop.count(*[k for k in drop.latencies if k.startswith(("http", "pay", "error"))])
     failures += baseline.count(*[k for k in baseline.latencies if k != "ok"])
@@ -358,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--buyers", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--units", type=int, default=50)
+    parser.add_argument(
+        "--mode",
+        choices=["instant", "scheduled"],
+        default="instant",
+        help="scheduled: a periodic drop opens a few seconds after start; all buyers fire then",
+    )
     args = parser.parse_args(argv)
     if not (1 <= args.concurrency <= 1000 and args.buyers >= 1 and args.units >= 1):
         parser.error("need 1 <= concurrency <= 1000, buyers >= 1, units >= 1")
