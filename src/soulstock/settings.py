@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # Where the shops' log signing keys live (one file per key, mode 0600), outside the DB.
     keys_dir: Path | None = None
     checkpoint_interval_seconds: float = Field(default=5.0, gt=0)
+    # Email: "dev" keeps messages in the database (the console's mail sink); otherwise an
+    # smtp:// (STARTTLS when the port is 587) or smtps:// URL, e.g. smtp://user:pass@host:587.
+    smtp_url: str = "dev"
+    mail_from: str = "Soulstock <noreply@soulstock.local>"
+    worker_interval_seconds: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

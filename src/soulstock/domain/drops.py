@@ -1,10 +1,11 @@
 """Which release is open at an instant: the one interface every policy answers through.
 
 A *release* is a batch of units on sale: the product's base release (staple, limited, unlock,
-seasonal), a periodic drop, a tranche of a pool, or an early-bird batch. ``opening_at`` says
-which release is (or would be, once a buyer arrives) open at ``t``, with what quantity and
-price, or when the next one opens. Periodic drops and later tranches need no cron: the service
-materialises the release ``opening_at`` describes on the first reserve after it opened.
+seasonal), a periodic drop, a tranche of a pool, an early-bird batch, or a story restock (which
+comes first while it has units). ``opening_at`` says which release is (or would be, once a
+buyer arrives) open at ``t``, with what quantity and price, or when the next one opens. Periodic
+drops and later tranches need no cron: the service materialises the release ``opening_at``
+describes on the first reserve after it opened.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from soulstock.domain.schedule import next_occurrence, occurrence_at, parse_rule
 
 EARLY_BIRD_SEQ = -1
 BASE_SEQ = 0
+RESTOCK_SEQ = 1_000_000  # restock n has seq RESTOCK_SEQ + n: apart from drop and tranche seqs
 
 
 class ReleaseKind(StrEnum):
@@ -26,6 +28,7 @@ class ReleaseKind(StrEnum):
     DROP = "drop"
     TRANCHE = "tranche"
     EARLY_BIRD = "early_bird"
+    RESTOCK = "restock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,10 @@ def opening_at(
             return Opening(_slot_of(early))
         if early.opens_at and t < early.opens_at:
             return Opening(None, next_opens_at=early.opens_at)
+    for restock in _by_seq(releases, ReleaseKind.RESTOCK):
+        # An opened restock with units left comes before the policy's own releases.
+        if (restock.opens_at is None or restock.opens_at <= t) and not restock.sold_out:
+            return Opening(_slot_of(restock))
     if policy.kind is PolicyKind.PERIODIC:
         return _periodic(policy, releases, tz=tz, t=t)
     if policy.kind is PolicyKind.TRANCHE:

@@ -122,6 +122,30 @@ def record_policy(session: Session, *, product: Product, now: datetime) -> None:
     )
 
 
+def record_restock(
+    session: Session, *, product: Product, quantity: int, story: str, now: datetime
+) -> None:
+    """Log a restock announcement: its quantity and a hash of its story (in its transaction)."""
+    data = entries.make(
+        "restock",
+        product=product.id,
+        quantity=quantity,
+        story=entries.commitment("restock", story),
+        at=_at(now),
+    )
+    logstore.append(
+        session, shop_id=product.shop_id, items=[NewEntry("restock", data, product.id)], now=now
+    )
+
+
+def record_remix(session: Session, *, product: Product, sources: list[int], now: datetime) -> None:
+    """Log a remixed pack's provenance: the product ids it was composed from."""
+    data = entries.make("remix", product=product.id, sources=sources, at=_at(now))
+    logstore.append(
+        session, shop_id=product.shop_id, items=[NewEntry("remix", data, product.id)], now=now
+    )
+
+
 def record_mints(session: Session, *, order: Order, numbers: list[int], now: datetime) -> None:
     """Log a mint per new edition of a paid order (in the payment's transaction), and hand
     each edition a unique payload when the product has a pool."""

@@ -184,7 +184,15 @@ def prepare_claim(
     """The release a buyer claims from at ``now`` and its price, inside their caps.
 
     Lock order: the (product, buyer) cap row first, then release rows (see store/stock.py).
+    A waitlist member inside a restock's priority window claims that restock's release.
     """
+    from soulstock.services import waitlists  # waitlists builds on this module
+
+    early = waitlists.priority_claim(
+        session, product=product, user_id=user_id, email=email, quantity=quantity, now=now
+    )
+    if early is not None:
+        return early
     settings = session.get(ProductPolicy, product.id)
     capped = settings is not None and (settings.buyer_cap or settings.drop_cap)
     buyer = buyer_key(user_id, email)

@@ -9,6 +9,15 @@ from soulstock.store.models.accounts import ApiToken, User
 from soulstock.store.models.base import NAMING_CONVENTION, Base
 from soulstock.store.models.catalog import Product, ProductFile, Shop, StoredFile
 from soulstock.store.models.checkout import Edition, Order, PaymentEvent, Release, Reservation
+from soulstock.store.models.engagement import (
+    DevMail,
+    Notification,
+    OutboxMessage,
+    RemixSource,
+    Restock,
+    ShopHook,
+    WaitlistMember,
+)
 from soulstock.store.models.ownership import (
     EditionRecord,
     LogCheckpoint,
@@ -37,6 +46,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "BuyerLock",
+    "DevMail",
     "Draw",
     "DrawEntry",
     "Edition",
@@ -46,7 +56,9 @@ __all__ = [
     "LogKey",
     "LogNode",
     "LogState",
+    "Notification",
     "Order",
+    "OutboxMessage",
     "Payload",
     "PaymentEvent",
     "PolicyChange",
@@ -54,14 +66,18 @@ __all__ = [
     "ProductFile",
     "ProductPolicy",
     "Release",
+    "RemixSource",
     "Reservation",
+    "Restock",
     "SaleWindow",
     "ScarcityEvent",
     "Shop",
+    "ShopHook",
     "StoredFile",
     "Transfer",
     "TransferRule",
     "UnlockGoal",
     "UnlockGrant",
     "User",
+    "WaitlistMember",
 ]
