@@ -390,8 +390,12 @@ def test_products_with_other_policies_are_shown_and_kept_as_they_are(client, ctx
     listing = visible_text(client.get("/console/lantern/products").text)
     assert "月更图标" in listing and "周期性补货" in listing
     url = f"/console/lantern/products/{product.id}"
-    assert "通过 API 管理" in visible_text(client.get(url).text)
+    page = client.get(url).text
+    assert "通过 API 管理" not in visible_text(page) and "补货计划（RRULE）" in visible_text(page)
+    assert attribute(page, "f-rrule", "value") == "FREQ=MONTHLY"
     form = product_form(title="月更图标 2", price="12.50", policy="periodic", total="")
+    form |= {"rrule": "FREQ=MONTHLY", "drop_quantity": "150"}
+    form["first_drop"] = attribute(page, "f-first-drop", "value") or ""
     r = post_form(client, url, form, csrf_from=url)
     assert r.status_code == 303, r.text
     after = catalog.product_view_by_id(ctx, product.id)

@@ -15,12 +15,13 @@ from soulstock.domain.errors import AlreadyExists, InvalidInput, NotFound, Permi
 from soulstock.domain.money import check_currency, check_price
 from soulstock.domain.policy import InventoryPolicy, PolicyKind
 from soulstock.domain.scarcity import Availability, ScarcityClaims, claims_at
+from soulstock.domain.tiers import Tier
 from soulstock.files.storage import IMAGE_TYPES
 from soulstock.services import ownership
 from soulstock.services.context import Context
 from soulstock.services.scarcity import open_product, product_state
 from soulstock.store import stock
-from soulstock.store.models import Product, ProductFile, Release, Shop, StoredFile
+from soulstock.store.models import Product, ProductFile, ProductPolicy, Release, Shop, StoredFile
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 MAX_PAGE = 100
@@ -146,8 +147,15 @@ def create_product(
     description_md: str = "",
     slug: str | None = None,
     listed: bool = True,
+    hint_threshold: int | None = None,
+    countdown: bool = False,
+    tier: str | None = None,
 ) -> Product:
-    """List a product with its policy; a limited product's total is fixed here, for ever."""
+    """List a product with its policy; a limited product's total is fixed here, for ever.
+
+    ``hint_threshold``, ``countdown`` and ``tier`` are its display options (a tier template's)."""
+    if hint_threshold is not None and hint_threshold < 1:
+        raise InvalidInput("hint_threshold must be at least 1")
     title = title.strip()
     if not 1 <= len(title) <= 120:
         raise InvalidInput("a title has 1 to 120 characters")
@@ -177,6 +185,10 @@ def create_product(
         session.add(product)
         session.flush()
         open_product(session, product=product, policy=policy, now=now)
+        settings = session.get(ProductPolicy, product.id)
+        assert settings is not None
+        settings.hint_threshold, settings.countdown = hint_threshold, countdown
+        settings.tier = Tier(tier).value if tier else None
         ownership.record_policy(session, product=product, now=now)
         return product
 

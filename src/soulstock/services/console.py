@@ -7,7 +7,7 @@ the use cases that already exist (``catalog``, ``accounts``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,14 @@ from soulstock.domain.scarcity import ProductState, ScarcityClaims, StockLevel, 
 from soulstock.domain.tiers import Portfolio, portfolio
 from soulstock.services import catalog
 from soulstock.services.context import Context
-from soulstock.services.scarcity import product_state
+from soulstock.services.scarcity import policy_of, product_state
 from soulstock.store import stock
 from soulstock.store.models import (
     Edition,
     Order,
     Product,
     ProductFile,
+    ProductPolicy,
     Release,
     Shop,
     StoredFile,
@@ -78,6 +79,8 @@ class EditableProduct:
     row: ProductRow
     files: list[StoredFile]
     cover: StoredFile | None
+    policy: InventoryPolicy | None = None
+    options: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +194,14 @@ def editable_product(
             )
         )
         cover = session.get(StoredFile, product.cover_file_id) if product.cover_file_id else None
-        return EditableProduct(shop, ProductRow(product, level), files, cover)
+        settings = session.get(ProductPolicy, product.id)
+        options = {
+            "tier": settings.tier if settings else None,
+            "countdown": settings.countdown if settings else False,
+            "hint_threshold": settings.hint_threshold if settings else None,
+        }
+        policy = policy_of(product, settings)
+        return EditableProduct(shop, ProductRow(product, level), files, cover, policy, options)
 
 
 def shop_orders(
@@ -233,6 +243,8 @@ def claims_preview(
     policy: InventoryPolicy,
     price_minor: int,
     product_id: int | None = None,
+    countdown: bool = False,
+    hint_threshold: int | None = None,
 ) -> ScarcityClaims:
     """What the storefront would claim, by ``claims_at``, if the product had ``policy`` now.
 
@@ -244,12 +256,20 @@ def claims_preview(
         shop = catalog.owned_shop(session, actor_id=actor_id, slug=shop_slug)
         product = session.get(Product, product_id) if product_id else None
         if product is None or product.shop_id != shop.id:
-            base = ReleaseState(0, ReleaseKind.BASE, policy.cap, 0, 0)
-            state = ProductState(policy, (base,), shop.timezone, price_minor)
+            state = ProductState(policy, _fresh(policy, now), shop.timezone, price_minor)
         else:
             state = product_state(session, product=product, shop=shop, now=now)
             releases = state.releases
             if policy.kind in (PolicyKind.STAPLE, PolicyKind.LIMITED):
                 releases = tuple(replace(r, quantity=policy.cap) for r in releases)
             state = replace(state, policy=policy, releases=releases)
-    return claims_at(state, now)
+    return claims_at(replace(state, countdown=countdown, hint_threshold=hint_threshold), now)
+
+
+def _fresh(policy: InventoryPolicy, now: datetime) -> tuple[ReleaseState, ...]:
+    """The releases a product with ``policy`` would have the moment it is created."""
+    if policy.kind is PolicyKind.PERIODIC:
+        return ()  # drops are made by the schedule
+    if policy.kind is PolicyKind.TRANCHE:
+        return (ReleaseState(1, ReleaseKind.TRANCHE, policy.tranche_size, 0, 0, opens_at=now),)
+    return (ReleaseState(0, ReleaseKind.BASE, policy.cap, 0, 0),)

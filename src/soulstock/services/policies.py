@@ -78,26 +78,63 @@ def set_policy(ctx: Context, *, actor_id: int, product_id: int, policy: Inventor
     now = ctx.clock.now()
     with ctx.uow.write() as session:
         product = owned_product(session, actor_id=actor_id, product_id=product_id)
-        settings = _settings(session, product)
-        current = policy_of(product, settings)
-        current.check_change_to(policy, minted=product.minted)
-        if policy.kind is not current.kind and {policy.kind, current.kind} - INTERCHANGEABLE:
-            raise InvalidInput(
-                f"a {current.kind.value} product cannot become {policy.kind.value}; "
-                "list a new product instead"
-            )
-        _fit_open_release(session, product=product, current=current, new=policy, now=now)
-        product.policy, product.cap = policy.kind.value, policy.cap
-        write_policy(settings, policy)
-        _record(
-            session,
-            product=product,
-            actor_id=actor_id,
-            what="policy",
-            before=asdict(current),
-            after=asdict(policy),
-            now=now,
+        _change_policy(session, product=product, actor_id=actor_id, policy=policy, now=now)
+
+
+def _change_policy(
+    session: Session, *, product: Product, actor_id: int, policy: InventoryPolicy, now: datetime
+) -> None:
+    settings = _settings(session, product)
+    current = policy_of(product, settings)
+    current.check_change_to(policy, minted=product.minted)
+    if policy.kind is not current.kind and {policy.kind, current.kind} - INTERCHANGEABLE:
+        raise InvalidInput(
+            f"a {current.kind.value} product cannot become {policy.kind.value}; "
+            "list a new product instead"
         )
+    _fit_open_release(session, product=product, current=current, new=policy, now=now)
+    product.policy, product.cap = policy.kind.value, policy.cap
+    write_policy(settings, policy)
+    _record(
+        session,
+        product=product,
+        actor_id=actor_id,
+        what="policy",
+        before=asdict(current),
+        after=asdict(policy),
+        now=now,
+    )
+
+
+def save_product(
+    ctx: Context,
+    *,
+    actor_id: int,
+    product_id: int,
+    title: str,
+    description_md: str,
+    price_minor: int,
+    listed: bool,
+    policy: InventoryPolicy,
+    **options: Any,
+) -> Product:
+    """The console's edit form for a drop, tranche or seasonal product, in one transaction:
+    its fields, its policy (as far as the policy may change) and its display options."""
+    title = title.strip()
+    if not 1 <= len(title) <= 120:
+        raise InvalidInput("a title has 1 to 120 characters")
+    check_price(price_minor)
+    now = ctx.clock.now()
+    with ctx.uow.write() as session:
+        product = owned_product(session, actor_id=actor_id, product_id=product_id)
+        if policy != policy_of(product, _settings(session, product)):
+            _change_policy(session, product=product, actor_id=actor_id, policy=policy, now=now)
+        _set_options(
+            session, product=product, actor_id=actor_id, options=options, now=now, quiet=True
+        )
+        product.title, product.description_md = title, description_md
+        product.price_minor, product.listed = price_minor, listed
+        return product
 
 
 def _fit_open_release(
@@ -141,6 +178,23 @@ def _fit_open_release(
 
 def set_options(ctx: Context, *, actor_id: int, product_id: int, **options: Any) -> None:
     """Display mode, traffic hint threshold, per-buyer caps and tier (None leaves one as is)."""
+    with ctx.uow.write() as session:
+        product = owned_product(session, actor_id=actor_id, product_id=product_id)
+        _set_options(
+            session, product=product, actor_id=actor_id, options=options, now=ctx.clock.now()
+        )
+
+
+def _set_options(
+    session: Session,
+    *,
+    product: Product,
+    actor_id: int,
+    options: dict[str, Any],
+    now: datetime,
+    quiet: bool = False,
+) -> None:
+    """Set the options given (None leaves one as is); ``quiet`` records only a real change."""
     unknown = set(options) - set(OPTION_NAMES)
     if unknown:
         raise InvalidInput(f"unknown options: {', '.join(sorted(unknown))}")
@@ -149,14 +203,13 @@ def set_options(ctx: Context, *, actor_id: int, product_id: int, **options: Any)
     for name in ("hint_threshold", "buyer_cap", "drop_cap"):
         if options.get(name) is not None and options[name] < 1:
             raise InvalidInput(f"{name} must be at least 1")
-    with ctx.uow.write() as session:
-        product = owned_product(session, actor_id=actor_id, product_id=product_id)
-        settings = _settings(session, product)
-        before = {name: getattr(settings, name) for name in OPTION_NAMES}
-        for name, value in options.items():
-            if value is not None:
-                setattr(settings, name, value)
-        after = {name: getattr(settings, name) for name in OPTION_NAMES}
+    settings = _settings(session, product)
+    before = {name: getattr(settings, name) for name in OPTION_NAMES}
+    for name, value in options.items():
+        if value is not None:
+            setattr(settings, name, value)
+    after = {name: getattr(settings, name) for name in OPTION_NAMES}
+    if after != before or not quiet:
         _record(
             session,
             product=product,
@@ -164,7 +217,7 @@ def set_options(ctx: Context, *, actor_id: int, product_id: int, **options: Any)
             what="options",
             before=before,
             after=after,
-            now=ctx.clock.now(),
+            now=now,
         )
 
 

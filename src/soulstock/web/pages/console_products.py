@@ -15,32 +15,31 @@ from babel.numbers import get_currency_precision
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from soulstock.domain.errors import InvalidInput, SoulstockError
+from soulstock.domain.errors import SoulstockError
 from soulstock.domain.money import MAX_PRICE_MINOR
-from soulstock.domain.policy import InventoryPolicy
-from soulstock.services import catalog, console
+from soulstock.services import catalog, console, policies
 from soulstock.web.deps import CtxDep
 from soulstock.web.errors import status_for
 from soulstock.web.pages.console import Seller, page, problem_of
 from soulstock.web.pages.i18n import N_
+from soulstock.web.pages.policy_form import (
+    EDITABLE,
+    POLICY_FIELDS,
+    TIER_CARDS,
+    FieldError,
+    PolicyChoice,
+    parse_policy,
+    policy_values,
+    tier_values,
+)
 from soulstock.web.pages.render import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)
 Csrf = [Depends(check_csrf)]
 Text = Annotated[str, Form()]
 PRICE = re.compile(r"^(-)?(\d{1,12})(?:\.(\d*))?$")
-WHOLE = re.compile(r"^\d{1,9}$")
-SIMPLE_POLICIES = ("staple", "limited")  # the ones this form edits; others via the API
-FIELDS = ("title", "slug", "description_md", "price", "listed", "policy", "total")
-
-
-class FieldError(Exception):
-    """One form field is wrong; ``message`` is a catalog msgid, translated when shown."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+SIMPLE_POLICIES = ("staple", "limited")  # edited with the product itself (catalog)
+FIELDS = ("title", "slug", "description_md", "price", "listed", *POLICY_FIELDS)
 
 
 def parse_price(text: str, currency: str) -> int:
@@ -61,32 +60,29 @@ def parse_price(text: str, currency: str) -> int:
     return int(minor)
 
 
-def parse_policy(kind: str, total: str) -> InventoryPolicy:
-    if kind == "staple":
-        return InventoryPolicy.staple()
-    if kind != "limited":
-        raise FieldError("policy", N_("Choose a policy."))
-    if not WHOLE.match(total.strip()):
-        raise FieldError("total", N_("Enter the total as a whole number of copies, 1 or more."))
-    try:
-        return InventoryPolicy.limited(int(total))
-    except InvalidInput:
-        raise FieldError("total", N_("A limited total must be between 1 and 1,000,000.")) from None
-
-
-def _form_values(product: Any = None, currency: str = "CNY") -> dict[str, str]:
-    if product is None:
-        return {"policy": "limited", "total": "", "listed": "on"}
-    places = get_currency_precision(currency)
+def _form_values(editable: Any, shop: Any, tier: str, now: Any) -> dict[str, str]:
+    if editable is None:
+        values = {"policy": "limited", "total": "", "listed": "on"}
+        return {**values, **tier_values(tier, now=now, timezone=shop.timezone)}
+    product = editable.row.product
+    places = get_currency_precision(shop.currency)
     return {
         "title": product.title,
         "slug": product.slug,
         "description_md": product.description_md,
         "price": str(Decimal(product.price_minor).scaleb(-places)),
         "listed": "on" if product.listed else "",
-        "policy": product.policy,
-        "total": "" if product.cap is None else str(product.cap),
+        **policy_values(editable.policy, editable.options, shop.timezone),
     }
+
+
+async def submitted(request: Request) -> dict[str, str]:
+    """Every field of the product form as text (missing ones empty)."""
+    data = await request.form()
+    return {name: str(data.get(name) or "") for name in (*FIELDS, "product_id")}
+
+
+Submitted = Annotated[dict[str, str], Depends(submitted)]
 
 
 def _products_url(shop_slug: str, product_id: int | None = None) -> str:
@@ -122,13 +118,15 @@ def _form_page(
             ctx, actor_id=seller.id, shop_slug=shop_slug, product_id=product_id
         )
         shop = editable.shop
-    product = editable.row.product if editable else None
+    tier = request.query_params.get("tier", "")
     values = {
         "shop": shop,
         "shops": catalog.shops_of(ctx, seller.id),
         "section": "products",
         "editable": editable,
-        "form": form or _form_values(product, shop.currency),
+        "tiers": TIER_CARDS,
+        "editable_kinds": EDITABLE,
+        "form": form or _form_values(editable, shop, tier, ctx.clock.now()),
         "errors": errors or {},
         "problem": problem,
         "created": request.query_params.get("created") == "1",
@@ -143,27 +141,27 @@ def new_product(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -
 
 
 def _parsed(
-    form: dict[str, str], currency: str, *, with_policy: bool = True
-) -> tuple[int, InventoryPolicy | None]:
+    form: dict[str, str], shop: Any, *, with_policy: bool = True
+) -> tuple[int, PolicyChoice | None]:
     """The price and policy of a submitted form, or every field error at once.
 
-    Policies other than staple and limited (drops, tranches...) are not edited by this form:
-    ``with_policy=False`` leaves them as they are."""
+    ``with_policy=False`` (a product whose policy this form does not edit, such as unlock
+    goals) leaves the policy as it is."""
     errors: dict[str, str] = {}
-    price = policy = None
+    price = choice = None
     if not form["title"].strip():
         errors["title"] = N_("Give the product a title.")
     try:
-        price = parse_price(form["price"], currency)
+        price = parse_price(form["price"], shop.currency)
     except FieldError as exc:
         errors[exc.field] = exc.message
     try:
-        policy = parse_policy(form["policy"], form["total"]) if with_policy else None
+        choice = parse_policy(form, timezone=shop.timezone) if with_policy else None
     except FieldError as exc:
         errors[exc.field] = exc.message
     if errors or price is None:
         raise FormInvalid(errors)
-    return price, policy
+    return price, choice
 
 
 class FormInvalid(Exception):
@@ -178,38 +176,27 @@ def _form(**fields: str) -> dict[str, str]:
 
 @router.post("/console/{shop_slug}/products", dependencies=Csrf)
 def create_product(
-    request: Request,
-    shop_slug: str,
-    ctx: CtxDep,
-    seller: Seller,
-    title: Text = "",
-    slug: Text = "",
-    description_md: Text = "",
-    price: Text = "",
-    listed: Text = "",
-    policy: Text = "limited",
-    total: Text = "",
+    request: Request, shop_slug: str, ctx: CtxDep, seller: Seller, form: Submitted
 ) -> Response:
     """Validate everything first; the product is written in one transaction or not at all."""
-    form = _form(
-        title=title, slug=slug, description_md=description_md, price=price,
-        listed=listed, policy=policy, total=total,
-    )  # fmt: skip
     shop = console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug)
     again = {"shop_slug": shop_slug, "form": form}
     try:
-        price_minor, chosen = _parsed(form, shop.currency)
-        assert chosen is not None
+        price_minor, choice = _parsed(form, shop)
+        assert choice is not None
         product = catalog.create_product(
             ctx,
             actor_id=seller.id,
             shop_slug=shop_slug,
-            title=title,
+            title=form["title"],
             price_minor=price_minor,
-            policy=chosen,
-            description_md=description_md,
-            slug=slug.strip().lower() or None,
-            listed=bool(listed),
+            policy=choice.policy,
+            description_md=form["description_md"],
+            slug=form["slug"].strip().lower() or None,
+            listed=bool(form["listed"]),
+            hint_threshold=choice.hint_threshold,
+            countdown=choice.countdown,
+            tier=choice.tier,
         )
     except FormInvalid as exc:
         return _form_page(request, ctx, seller, errors=exc.errors, status=400, **again)
@@ -233,36 +220,33 @@ def save_product(
     product_id: int,
     ctx: CtxDep,
     seller: Seller,
-    title: Text = "",
-    description_md: Text = "",
-    price: Text = "",
-    listed: Text = "",
-    policy: Text = "limited",
-    total: Text = "",
+    form: Submitted,
 ) -> Response:
-    """A limited total is fixed: any other total is refused by the service (永不复刻)."""
-    form = _form(
-        title=title, description_md=description_md, price=price,
-        listed=listed, policy=policy, total=total,
-    )  # fmt: skip
+    """Staple and limited go through the catalog (a limited total is fixed: 永不复刻); drops,
+    tranches and seasonal products through the policy service, as far as it allows."""
     editable = console.editable_product(
         ctx, actor_id=seller.id, shop_slug=shop_slug, product_id=product_id
     )
+    kind = editable.row.product.policy
     form["slug"] = editable.row.product.slug
+    if kind not in EDITABLE:
+        form["policy"] = kind
     again = {"shop_slug": shop_slug, "product_id": product_id, "form": form}
+    fields = {"title": form["title"], "description_md": form["description_md"]}
+    fields["listed"] = bool(form["listed"])
     try:
-        simple = editable.row.product.policy in SIMPLE_POLICIES
-        price_minor, chosen = _parsed(form, editable.shop.currency, with_policy=simple)
-        catalog.update_product(
-            ctx,
-            actor_id=seller.id,
-            product_id=product_id,
-            title=title,
-            description_md=description_md,
-            price_minor=price_minor,
-            listed=bool(listed),
-            policy=chosen,
-        )
+        price_minor, choice = _parsed(form, editable.shop, with_policy=kind in EDITABLE)
+        if choice is None or kind in SIMPLE_POLICIES:
+            catalog.update_product(
+                ctx, actor_id=seller.id, product_id=product_id, price_minor=price_minor,
+                policy=choice.policy if choice else None, **fields,
+            )  # fmt: skip
+        else:
+            policies.save_product(
+                ctx, actor_id=seller.id, product_id=product_id, price_minor=price_minor,
+                policy=choice.policy, countdown=choice.countdown,
+                hint_threshold=choice.hint_threshold, **fields,
+            )  # fmt: skip
     except FormInvalid as exc:
         return _form_page(request, ctx, seller, errors=exc.errors, status=400, **again)
     except SoulstockError as exc:
@@ -320,17 +304,12 @@ def preview_markdown(
 
 @router.post("/console/{shop_slug}/preview/claims", dependencies=Csrf)
 def preview_claims(
-    request: Request,
-    shop_slug: str,
-    ctx: CtxDep,
-    seller: Seller,
-    policy: Text = "limited",
-    total: Text = "",
-    product_id: Text = "",
+    request: Request, shop_slug: str, ctx: CtxDep, seller: Seller, form: Submitted
 ) -> Response:
     """What the storefront will claim for the policy being edited, with the stock of now."""
+    shop = console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug)
     try:
-        chosen = parse_policy(policy, total)
+        choice = parse_policy(form, timezone=shop.timezone)
     except FieldError as exc:
         values = {"claims": None, "hint": exc.message}
         return render(request, "console/_claims_preview.html", values)
@@ -338,8 +317,10 @@ def preview_claims(
         ctx,
         actor_id=seller.id,
         shop_slug=shop_slug,
-        policy=chosen,
+        policy=choice.policy,
         price_minor=0,
-        product_id=int(product_id) if product_id.isdigit() else None,
+        product_id=int(form["product_id"]) if form["product_id"].isdigit() else None,
+        countdown=choice.countdown,
+        hint_threshold=choice.hint_threshold,
     )
     return render(request, "console/_claims_preview.html", {"claims": claims, "hint": ""})
