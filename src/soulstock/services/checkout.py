@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from soulstock.domain.analytics import EventKind
 from soulstock.domain.errors import HoldExpired, InvalidInput, NotFound, NotPayable, SoldOut
 from soulstock.domain.orders import OrderStatus, OrderView, order_view
 from soulstock.domain.reservation import Hold, HoldStatus, check_quantity, hold_expiry
 from soulstock.payments.base import PaymentRequest, PaymentSession
+from soulstock.services import analytics
 from soulstock.services.accounts import hash_secret, normalise_email
 from soulstock.services.context import Context
 from soulstock.services.scarcity import prepare_claim
@@ -109,6 +111,9 @@ def reserve(ctx: Context, *, product_id: int, quantity: int, buyer: Buyer) -> Re
         )
         session.add(order)
         session.flush()
+        analytics.record_order_event(
+            session, kind=EventKind.RESERVED, order_id=order.id, at=now, before_hold=True
+        )
         hold = Hold(quantity, HoldStatus.HELD, reservation.expires_at)
         return Reserved(order=order, hold=hold, access_token=access_token)
 
@@ -170,6 +175,9 @@ def cancel(ctx: Context, *, public_id: str, access: OrderAccess) -> None:
         # to paid, and then there is nothing to cancel.
         if released:
             order.status = OrderStatus.CANCELLED.value
+            analytics.record_order_event(
+                session, kind=EventKind.RELEASED, order_id=order.id, at=ctx.clock.now()
+            )
 
 
 def start_payment(ctx: Context, *, public_id: str, access: OrderAccess) -> PaymentSession:
@@ -180,6 +188,7 @@ def start_payment(ctx: Context, *, public_id: str, access: OrderAccess) -> Payme
     if details.view is not OrderView.HELD:
         raise NotPayable(f"this order is {details.view.value} and cannot be paid")
     provider = ctx.provider(details.order.provider)
+    analytics.note_checkout_started(ctx, order_id=details.order.id)
     return provider.start(
         PaymentRequest(
             order_public_id=details.order.public_id,

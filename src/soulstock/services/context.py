@@ -9,6 +9,7 @@ from soulstock.domain.errors import NotFound
 from soulstock.files.storage import FileStorage, LocalDiskStorage
 from soulstock.payments.base import PaymentProvider
 from soulstock.payments.dev import DevPaymentProvider
+from soulstock.services.event_buffer import EventBuffer
 from soulstock.settings import Settings
 from soulstock.store.db import make_engine
 from soulstock.store.uow import UnitOfWork
@@ -21,6 +22,7 @@ class Context:
     clock: Clock
     storage: FileStorage
     payment_providers: dict[str, PaymentProvider] = field(default_factory=dict)
+    events: EventBuffer = field(default_factory=EventBuffer)  # views etc., flushed in batches
 
     def provider(self, name: str) -> PaymentProvider:
         try:

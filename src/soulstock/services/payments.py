@@ -15,13 +15,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from soulstock.domain.analytics import EventKind
 from soulstock.domain.editions import edition_numbers
 from soulstock.domain.errors import InvalidInput, NotFound
 from soulstock.domain.orders import OrderStatus, PaymentOutcome, Settlement, settle
 from soulstock.domain.reservation import HoldStatus
 from soulstock.payments.base import PaymentNotice
 from soulstock.payments.dev import DevPaymentProvider
-from soulstock.services import ownership
+from soulstock.services import analytics, ownership
 from soulstock.services.context import Context
 from soulstock.services.scarcity import grant_unlocks
 from soulstock.store import stock
@@ -134,6 +135,7 @@ def _carry_out(
             session, reservation_id=reservation.id, release_id=release_id, to=HoldStatus.RELEASED
         )
         order.status = OrderStatus.FAILED.value
+        analytics.record_order_event(session, kind=EventKind.RELEASED, order_id=order.id, at=now)
     elif decision is Settlement.MARK_FAILED:
         order.status = OrderStatus.FAILED.value
     return decision
@@ -156,6 +158,7 @@ def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
     order.status = OrderStatus.PAID.value
     order.paid_at = now
     grant_unlocks(session, order=order, now=now)
+    analytics.record_order_event(session, kind=EventKind.PAID, order_id=order.id, at=now)
     ownership.record_mints(session, order=order, numbers=numbers, now=now)
 
 

@@ -7,6 +7,7 @@ needs their units reclaims them itself (``store.stock.claim_hold``). Running it 
 
 from __future__ import annotations
 
+from soulstock.services.analytics import record_expired
 from soulstock.services.context import Context
 from soulstock.services.scarcity import emit_drop_events
 from soulstock.store import stock
@@ -20,6 +21,8 @@ def sweep_expired_holds(ctx: Context) -> int:
     freed = 0
     for release_id in release_ids:
         with ctx.uow.write() as session:
+            stock.lock_release(session, release_id)  # so the events match what is reclaimed
+            record_expired(session, release_id=release_id, now=now)
             freed += stock.reclaim_expired(session, release_id=release_id, now=now)
     return freed
 

@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from soulstock import __version__
 from soulstock.domain.clock import Clock
+from soulstock.services.analytics import flush_events
 from soulstock.services.context import Context, build_context
 from soulstock.services.ownership import sign_checkpoints
 from soulstock.services.sweeper import emit_scheduled_events, sweep_expired_holds
@@ -39,6 +40,10 @@ async def _sweep_forever(ctx: Context) -> None:
             await asyncio.to_thread(emit_scheduled_events, ctx)
         except Exception:  # notifications only: retried next time, never kill the loop
             log.exception("emitting drop events failed")
+        try:
+            await asyncio.to_thread(flush_events, ctx)
+        except Exception:  # analytics only: a lost batch of views never stops the shop
+            log.exception("writing buffered analytics events failed")
 
 
 async def _sign_forever(ctx: Context) -> None:
@@ -58,6 +63,11 @@ def _lifespan(ctx: Context) -> Callable[[FastAPI], contextlib.AbstractAsyncConte
         task = asyncio.create_task(_sweep_forever(ctx)) if ctx.settings.run_sweeper else None
         signer = asyncio.create_task(_sign_forever(ctx)) if ctx.settings.run_sweeper else None
         yield
+        if ctx.settings.run_sweeper:  # keep the views noted since the loop's last flush
+            try:
+                await asyncio.to_thread(flush_events, ctx)
+            except Exception:
+                log.exception("writing buffered analytics events at shutdown failed")
         if signer is not None:
             signer.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from soulstock.services import catalog, checkout, storefront
+from soulstock.services import analytics, catalog, checkout, storefront
 from soulstock.web.deps import CtxDep, OptionalUser
+from soulstock.web.pages import engagement
 from soulstock.web.pages.render import check_csrf, redirect, render, with_query
 
 router = APIRouter(include_in_schema=False)
+VISITOR_COOKIE = "ss_vid"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -36,7 +38,14 @@ def product_page(
     request: Request, shop_slug: str, product_slug: str, ctx: CtxDep, user: OptionalUser
 ) -> Response:
     view = catalog.product_view(ctx, shop_slug=shop_slug, product_slug=product_slug)
-    return render(request, "product.html", {"view": view, "user": user})
+    cookie_id = request.cookies.get(VISITOR_COOKIE) or analytics.new_visitor_cookie()
+    agent = request.headers.get("user-agent", "")
+    analytics.note_view(ctx, view=view, cookie_id=cookie_id, user_agent=agent)
+    extras = engagement.product_extras(ctx, view=view, user=user)
+    response = render(request, "product.html", {"view": view, "user": user, **extras})
+    # First-party and opaque: only its daily salted hash is ever stored (domain/analytics.py).
+    response.set_cookie(VISITOR_COOKIE, cookie_id, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 @router.get("/s/{shop_slug}/p/{product_slug}/claims", response_class=HTMLResponse)
