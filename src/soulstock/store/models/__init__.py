@@ -6,6 +6,7 @@ last line of the no-oversell promise; the conditional UPDATEs in ``store/stock.p
 """
 
 from soulstock.store.models.accounts import ApiToken, User
+from soulstock.store.models.analytics import AnalyticsEvent, MarketMention, StockBandSetting
 from soulstock.store.models.base import NAMING_CONVENTION, Base
 from soulstock.store.models.catalog import Product, ProductFile, Shop, StoredFile
 from soulstock.store.models.checkout import Edition, Order, PaymentEvent, Release, Reservation
@@ -43,6 +44,7 @@ from soulstock.store.models.scarcity import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AnalyticsEvent",
     "ApiToken",
     "Base",
     "BuyerLock",
@@ -56,6 +58,7 @@ __all__ = [
     "LogKey",
     "LogNode",
     "LogState",
+    "MarketMention",
     "Notification",
     "Order",
     "OutboxMessage",
@@ -73,6 +76,7 @@ __all__ = [
     "ScarcityEvent",
     "Shop",
     "ShopHook",
+    "StockBandSetting",
     "StoredFile",
     "Transfer",
     "TransferRule",
