@@ -16,6 +16,7 @@ from soulstock.web.pages import (
     account,
     console,
     console_products,
+    dashboard,
     draws,
     orders,
     ownership,
@@ -38,4 +39,5 @@ def install(app: FastAPI) -> None:
     app.include_router(ownership.router)
     app.include_router(console.router)
     app.include_router(console_products.router)
+    app.include_router(dashboard.router)
     console.install_handlers(app)
