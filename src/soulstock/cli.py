@@ -120,10 +120,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    with_worker: Annotated[bool, typer.Option(help="Also send the outbox (emails).")] = False,
 ) -> None:
     """Serve the web app and the API (migrate first with ``soulstock db upgrade``)."""
-    load_settings()  # refuse unsafe settings here, readably, before uvicorn starts
+    settings = load_settings()  # refuse unsafe settings here, readably, before uvicorn starts
     import uvicorn
+
+    if with_worker:
+        cli_engagement.start_background_worker(settings)
 
     console.print(f"Serving on [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
     uvicorn.run("soulstock.web.asgi:serve_app", factory=True, host=host, port=port, reload=reload)
@@ -171,6 +175,9 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    with_worker: Annotated[
+        bool, typer.Option(help="Send the outbox into the dev mail sink while serving.")
+    ] = True,
 ) -> None:
     """Seed a demo shop (灵动设计小铺) with products and sales history, then serve it."""
     settings = demo_settings(load_settings())
@@ -193,6 +200,8 @@ def demo(
 
         from soulstock.web.app import create_app
 
+        if with_worker:
+            cli_engagement.start_background_worker(settings)
         uvicorn.run(create_app(settings), host=host, port=port)
 
 
@@ -258,4 +267,4 @@ def sweep() -> None:
 # The ownership commands (verify, log, payload) and the scarcity ones (policy, window) live in
 # their own modules; importing them
 # registers them on ``app``. At the end, so they find everything above defined.
-from soulstock import cli_ledger, cli_scarcity  # noqa: E402, F401  (they register commands)
+from soulstock import cli_engagement, cli_ledger, cli_scarcity  # noqa: E402, F401  (they register commands)

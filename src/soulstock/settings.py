@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     smtp_url: str = "dev"
     mail_from: str = "Soulstock <noreply@soulstock.local>"
     worker_interval_seconds: float = Field(default=2.0, gt=0)
+    worker_lease_seconds: float = Field(default=60.0, gt=0)  # a killed worker's rows come back
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -18,6 +18,7 @@ from soulstock.web.pages import (
     console_products,
     dashboard,
     draws,
+    engagement,
     orders,
     ownership,
     storefront,
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(storefront.router)
     app.include_router(draws.router)
+    app.include_router(engagement.router)
     app.include_router(orders.router)
     app.include_router(account.router)
     app.include_router(ownership.router)

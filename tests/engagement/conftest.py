@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from soulstock.services.context import Context
+from soulstock.web.app import create_app
+
+
+@pytest.fixture
+def client(ctx: Context) -> Iterator[TestClient]:
+    """The whole app over HTTP (in-process), on the test's database and clock."""
+    with TestClient(create_app(ctx.settings, ctx=ctx)) as test_client:
+        yield test_client
