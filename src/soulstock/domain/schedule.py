@@ -7,6 +7,7 @@ end)``: at ``end`` exactly a window is closed, to the second.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +18,7 @@ from soulstock.domain.errors import InvalidInput
 
 OVERLAP_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 5_000
+OVERLAP_CHUNK = timedelta(days=31)
 
 
 def _zone(tz: str) -> ZoneInfo:
@@ -145,8 +147,25 @@ def first_overlap(
     ``since`` (or of the later start), or None."""
     begin = max(since, min(a.starts_at, b.starts_at))
     end = begin + OVERLAP_HORIZON
-    for wa in a.windows_between(begin, end):
-        for wb in b.windows_between(wa.start, wa.end):
-            if wa.start < wb.end and wb.start < wa.end:
-                return wa, wb
+    a_windows = a.windows_between(begin, end)
+    if not a_windows:
+        return None
+    # b's occurrences are listed once, a month at a time (each RRULE expansion starts from
+    # its first occurrence, so one call per occurrence of a made adding a window quadratic).
+    b_windows = _windows_in_chunks(b, a_windows[0].start, a_windows[-1].end)
+    b_ends = [w.end for w in b_windows]
+    for wa in a_windows:
+        i = bisect_right(b_ends, wa.start)  # the first of b's windows ending after wa starts
+        if i < len(b_windows) and b_windows[i].start < wa.end:
+            return wa, b_windows[i]
     return None
+
+
+def _windows_in_chunks(w: RecurringWindow, start: datetime, end: datetime) -> list[Window]:
+    found: dict[datetime, Window] = {}
+    while start < end:
+        stop = min(end, start + OVERLAP_CHUNK)
+        for window in w.windows_between(start, stop):
+            found.setdefault(window.start, window)
+        start = stop
+    return [found[s] for s in sorted(found)]
