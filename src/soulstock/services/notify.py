@@ -149,9 +149,11 @@ def restock_released(session: Session, *, product: Product, restock: Restock, no
         extra={
             "title": restock.title,
             "quantity": restock.quantity,
-            "opens_at": restock.opens_at.isoformat(),
+            "opens_at": f"{restock.opens_at:%Y-%m-%d %H:%M}",
             "priority_starts_at": (
-                restock.priority_starts_at.isoformat() if restock.priority_starts_at else None
+                f"{restock.priority_starts_at:%Y-%m-%d %H:%M}"
+                if restock.priority_starts_at
+                else None
             ),
             "priority_cap": restock.priority_cap,
         },
