@@ -26,6 +26,8 @@ in a single place, the CLI prints their message. The domain knows nothing of HTT
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class SoulstockError(Exception):
     """Base of every expected failure; ``code`` is stable, ``message`` is for people."""
@@ -88,7 +90,15 @@ class NotPayable(Conflict):
 
 
 class TransferNotAllowed(Conflict):
+    """``reason``: ``not_transferable``, ``locked`` (``until``) or ``daily_cap`` (``cap``)."""
+
     code = "transfer_not_allowed"
+
+    def __init__(
+        self, message: str, *, reason: str = "", until: datetime | None = None, cap: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.reason, self.until, self.cap = reason, until, cap
 
 
 class Gone(SoulstockError):

@@ -24,6 +24,7 @@ from soulstock.domain.errors import (
     TransferNotAllowed,
 )
 from soulstock.ledger import entries
+from soulstock.services import notify
 from soulstock.services.catalog import owned_product
 from soulstock.services.certificates import owned_edition
 from soulstock.services.context import Context
@@ -74,11 +75,14 @@ def _check_rules(  # type: ignore[no-untyped-def]
         return
     now = ctx.clock.now()
     if not rule.transferable:
-        raise TransferNotAllowed("this product cannot be transferred")
+        raise TransferNotAllowed("this product cannot be transferred", reason="not_transferable")
     record = session.get(EditionRecord, edition.id)
     acquired = record.acquired_at if record else edition.created_at
-    if now < acquired + timedelta(seconds=rule.lock_seconds):
-        raise TransferNotAllowed("this edition is still in its lock period after purchase")
+    until = acquired + timedelta(seconds=rule.lock_seconds)
+    if now < until:
+        raise TransferNotAllowed(
+            "this edition is still in its lock period after purchase", reason="locked", until=until
+        )
     if rule.daily_cap:
         recent = session.scalar(
             select(func.count())
@@ -96,7 +100,11 @@ def _check_rules(  # type: ignore[no-untyped-def]
             )
         )
         if recent >= rule.daily_cap:
-            raise TransferNotAllowed(f"at most {rule.daily_cap} transfers a day for this product")
+            raise TransferNotAllowed(
+                f"at most {rule.daily_cap} transfers a day for this product",
+                reason="daily_cap",
+                cap=rule.daily_cap,
+            )
 
 
 def offer(ctx: Context, *, user_id: int, edition_id: int, to_email: str) -> Transfer:
@@ -118,6 +126,13 @@ def offer(ctx: Context, *, user_id: int, edition_id: int, to_email: str) -> Tran
         )
         session.add(transfer)
         session.flush()
+        notify.gift_received(
+            session,
+            transfer_id=transfer.id,
+            edition=edition,
+            to_email=to_email,
+            now=transfer.created_at,
+        )
         return transfer
 
 

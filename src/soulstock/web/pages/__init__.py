@@ -18,6 +18,7 @@ from soulstock.web.pages import (
     console_products,
     dashboard,
     draws,
+    editions,
     engagement,
     orders,
     ownership,
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
     app.include_router(orders.router)
     app.include_router(account.router)
     app.include_router(ownership.router)
+    app.include_router(editions.router)
     app.include_router(console.router)
     app.include_router(console_products.router)
     app.include_router(dashboard.router)

@@ -118,6 +118,7 @@ def library_page(request: Request, ctx: CtxDep, user: OptionalUser) -> Response:
         "owned": owned,
         "downloads": _downloads(ctx, owned, user_id=user.id),
         "orders": orders,
+        "gifts": library.incoming_gifts(ctx, user_id=user.id),
         "products": catalog.products_with_shops(ctx, [s.order.product_id for s in orders]),
     }
     return render(request, "library.html", values)
