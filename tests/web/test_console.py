@@ -401,3 +401,23 @@ def test_products_with_other_policies_are_shown_and_kept_as_they_are(client, ctx
     after = catalog.product_view_by_id(ctx, product.id)
     assert (after.product.title, after.product.price_minor) == ("月更图标 2", 1250)
     assert after.product.policy == PolicyKind.PERIODIC.value
+
+
+def test_the_shop_default_language_greets_visitors_without_a_choice(client, other_client, ctx):
+    seller_with_shop(client, ctx)
+    moon = make_product(ctx, shop=catalog.get_shop(ctx, "lantern"), total=3, title="Moon")
+    settings = visible_text(client.get("/console/lantern/settings").text)
+    assert "店铺默认语言" in settings
+    data = {"name": "灯笼工作室", "currency": "CNY", "timezone": "Asia/Shanghai", "locale": "fr"}
+    url = "/console/lantern/settings"
+    r = post_form(client, url, data, csrf_from=url)
+    assert r.status_code == 400 and catalog.get_shop(ctx, "lantern").locale == "zh_CN"
+    r = post_form(client, url, {**data, "locale": "en"}, csrf_from=url)
+    assert r.status_code == 303 and catalog.get_shop(ctx, "lantern").locale == "en"
+    shop_page = other_client.get("/s/lantern")  # a new visitor: no cookie, no ?lang
+    assert '<html lang="en"' in shop_page.text and "soulstock_lang" not in other_client.cookies
+    product = other_client.get(f"/s/lantern/p/{moon.slug}")
+    assert '<html lang="en"' in product.text and "Only 3 left" in visible_text(product.text)
+    chosen = other_client.get("/s/lantern?lang=zh_CN")  # the visitor's choice wins, remembered
+    assert '<html lang="zh-CN"' in chosen.text
+    assert '<html lang="zh-CN"' in other_client.get(f"/s/lantern/p/{moon.slug}").text

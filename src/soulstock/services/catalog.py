@@ -25,6 +25,7 @@ from soulstock.store.models import Product, ProductFile, ProductPolicy, Release,
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 MAX_PAGE = 100
+SHOP_LOCALES = ("zh_CN", "en")
 
 
 def check_slug(slug: str) -> str:
@@ -87,7 +88,11 @@ def update_shop(
     name: str | None = None,
     currency: str | None = None,
     timezone: str | None = None,
+    locale: str | None = None,
 ) -> Shop:
+    """Change a shop's settings; ``locale`` is the default language of its storefront."""
+    if locale is not None and locale not in SHOP_LOCALES:
+        raise InvalidInput(f"a shop's language is one of {', '.join(SHOP_LOCALES)}")
     with ctx.uow.write() as session:
         shop = owned_shop(session, actor_id=actor_id, slug=slug)
         if name is not None:
@@ -98,6 +103,8 @@ def update_shop(
             shop.currency = check_currency(currency)
         if timezone is not None:
             shop.timezone = check_timezone(timezone)
+        if locale is not None:
+            shop.locale = locale
         return shop
 
 

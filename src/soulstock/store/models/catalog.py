@@ -29,6 +29,8 @@ class Shop(Base):
     name: Mapped[str] = mapped_column(String(80))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # The language of a visitor who has not chosen one (zh_CN or en); see migration 0007.
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN", server_default="zh_CN")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -244,7 +244,13 @@ def _settings_page(
         "section": "settings",
         "problem": problem,
         "saved": saved,
-        "form": form or {"name": shop.name, "currency": shop.currency, "timezone": shop.timezone},
+        "form": form
+        or {
+            "name": shop.name,
+            "currency": shop.currency,
+            "timezone": shop.timezone,
+            "locale": shop.locale,
+        },
         "timezones": TIMEZONES,
         "currencies": sorted(SUPPORTED_CURRENCIES),
         "providers": [(key, PROVIDER_NAMES.get(key, key)) for key in ctx.payment_providers],
@@ -268,12 +274,14 @@ def save_settings(
     name: Text,
     currency: Text,
     timezone: Text,
+    locale: Text = "",
 ) -> Response:
-    form = {"name": name, "currency": currency, "timezone": timezone}
+    form = {"name": name, "currency": currency, "timezone": timezone, "locale": locale}
     try:
         catalog.update_shop(
-            ctx, actor_id=seller.id, slug=shop_slug, name=name, currency=currency, timezone=timezone
-        )
+            ctx, actor_id=seller.id, slug=shop_slug, name=name, currency=currency,
+            timezone=timezone, locale=locale or None,
+        )  # fmt: skip
     except SoulstockError as exc:
         return _settings_page(
             request, ctx, seller, shop_slug=shop_slug, problem=problem_of(exc), form=form

@@ -73,12 +73,16 @@ def markdown(source: str) -> Markup:
     return Markup(clean)  # safe: sanitised by nh3 just above
 
 
-def visitor_locale(request: Request, *, user_locale: str | None = None) -> str:
-    """``?lang=`` first, then the visitor's cookie, then their account, then the default."""
+def visitor_locale(
+    request: Request, *, user_locale: str | None = None, shop_locale: str | None = None
+) -> str:
+    """``?lang=`` first, then the visitor's cookie, then their account, then the shop's
+    default language (on its storefront), then the platform's default."""
     return (
         i18n.normalise(request.query_params.get("lang"))
         or i18n.normalise(request.cookies.get(LANG_COOKIE))
         or i18n.normalise(user_locale)
+        or i18n.normalise(shop_locale)
         or i18n.DEFAULT_LOCALE
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from soulstock.services import analytics, catalog, checkout, storefront
 from soulstock.web.deps import CtxDep, OptionalUser
 from soulstock.web.pages import engagement
-from soulstock.web.pages.render import check_csrf, redirect, render, with_query
+from soulstock.web.pages.render import check_csrf, redirect, render, visitor_locale, with_query
 
 router = APIRouter(include_in_schema=False)
 VISITOR_COOKIE = "ss_vid"
@@ -25,12 +25,18 @@ def home(request: Request, ctx: CtxDep) -> Response:
     return render(request, "home.html", {"shops": shops})
 
 
+def _locale(request: Request, shop: Any) -> str:
+    """The visitor's language, or the shop's default when they have not chosen one."""
+    return visitor_locale(request, shop_locale=shop.locale)
+
+
 @router.get("/s/{shop_slug}", response_class=HTMLResponse)
 def shop_home(request: Request, shop_slug: str, ctx: CtxDep) -> Response:
     """The shop home: its products as a vitality waterfall (see ``domain.vitality``)."""
     shop = catalog.get_shop(ctx, shop_slug)
     views = storefront.waterfall(ctx, shop_slug=shop_slug)
-    return render(request, "shop.html", {"shop": shop, "views": views, "total": len(views)})
+    values = {"shop": shop, "views": views, "total": len(views)}
+    return render(request, "shop.html", values, locale=_locale(request, shop))
 
 
 @router.get("/s/{shop_slug}/p/{product_slug}", response_class=HTMLResponse)
@@ -42,7 +48,8 @@ def product_page(
     agent = request.headers.get("user-agent", "")
     analytics.note_view(ctx, view=view, cookie_id=cookie_id, user_agent=agent)
     extras = engagement.product_extras(ctx, view=view, user=user)
-    response = render(request, "product.html", {"view": view, "user": user, **extras})
+    values = {"view": view, "user": user, **extras}
+    response = render(request, "product.html", values, locale=_locale(request, view.shop))
     # First-party and opaque: only its daily salted hash is ever stored (domain/analytics.py).
     response.set_cookie(VISITOR_COOKIE, cookie_id, max_age=365 * 86400, samesite="lax")
     return response
@@ -52,7 +59,8 @@ def product_page(
 def product_claims(request: Request, shop_slug: str, product_slug: str, ctx: CtxDep) -> Response:
     """The claims block alone, polled by htmx so a sell-out shows without a reload."""
     view = catalog.product_view(ctx, shop_slug=shop_slug, product_slug=product_slug)
-    response = render(request, "_claims.html", {"view": view, "oob": True})
+    values = {"view": view, "oob": True}
+    response = render(request, "_claims.html", values, locale=_locale(request, view.shop))
     response.headers["Cache-Control"] = "no-store"
     return response
 
