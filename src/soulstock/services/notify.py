@@ -15,21 +15,28 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from soulstock.services.scarcity import _insert
 from soulstock.store.models import (
     Edition,
     Notification,
     Order,
     OutboxMessage,
     Product,
+    Release,
+    Reservation,
     Restock,
     Shop,
     ShopHook,
     User,
     WaitlistMember,
 )
+
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def _params(**values: Any) -> str:
@@ -234,11 +241,20 @@ def gift_received(
         )
 
 
-def sale(session: Session, *, order: Order, sold_out: bool, now: datetime) -> None:
-    """Alert the seller's webhooks of a sale, and of the sell-out it caused."""
+def sale(session: Session, *, order: Order, now: datetime) -> None:
+    """Alert the seller's webhooks of a paid order, and of the sell-out it caused."""
     hooks = session.scalars(select(ShopHook).where(ShopHook.shop_id == order.shop_id)).all()
     if not hooks:
         return
+    session.flush()
+    release = session.scalar(
+        select(Release)
+        .join(Reservation, Reservation.release_id == Release.id)
+        .where(Reservation.id == order.reservation_id)
+    )
+    sold_out = (
+        release is not None and release.quantity is not None and (release.sold >= release.quantity)
+    )
     product = session.get(Product, order.product_id)
     assert product is not None
     params = {

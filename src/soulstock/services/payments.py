@@ -22,7 +22,7 @@ from soulstock.domain.orders import OrderStatus, PaymentOutcome, Settlement, set
 from soulstock.domain.reservation import HoldStatus
 from soulstock.payments.base import PaymentNotice
 from soulstock.payments.dev import DevPaymentProvider
-from soulstock.services import analytics, ownership
+from soulstock.services import analytics, notify, ownership
 from soulstock.services.context import Context
 from soulstock.services.scarcity import grant_unlocks
 from soulstock.store import stock
@@ -160,6 +160,7 @@ def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
     grant_unlocks(session, order=order, now=now)
     analytics.record_order_event(session, kind=EventKind.PAID, order_id=order.id, at=now)
     ownership.record_mints(session, order=order, numbers=numbers, now=now)
+    notify.sale(session, order=order, now=now)
 
 
 def dev_notice(ctx: Context, *, order_public_id: str, outcome: PaymentOutcome) -> Settlement:

@@ -24,6 +24,7 @@ from soulstock.domain.reservation import HoldStatus, check_cap
 from soulstock.domain.scarcity import Availability, ProductState, claims_at
 from soulstock.domain.schedule import RecurringWindow
 from soulstock.domain.unlock import Goal
+from soulstock.services import notify
 from soulstock.store import stock
 from soulstock.store.models import (
     BuyerLock,
@@ -336,14 +337,18 @@ def grant_unlocks(session: Session, *, order: Order, now: datetime) -> None:
     session.flush()  # the order's editions are rows before they are granted anything
     minted = session.scalar(select(Product.minted).where(Product.id == order.product_id))
     goals = session.execute(
-        select(UnlockGoal.id, UnlockGoal.threshold).where(
+        select(UnlockGoal.id, UnlockGoal.threshold, UnlockGoal.title).where(
             UnlockGoal.product_id == order.product_id, UnlockGoal.threshold <= (minted or 0)
         )
     ).all()
     before = (minted or 0) - order.quantity
-    for goal_id, threshold in goals:
+    for goal_id, threshold, title in goals:
         only = None if threshold > before else order.id
         grant_goal(session, goal_id=goal_id, product_id=order.product_id, now=now, order_id=only)
+        if only is None:  # reached by this payment: tell every holder
+            product = session.get(Product, order.product_id)
+            assert product is not None
+            notify.unlock_reached(session, product=product, goal_id=goal_id, title=title, now=now)
 
 
 def grant_goal(
@@ -390,5 +395,9 @@ def emit_drop_events(session: Session, *, now: datetime) -> int:
             .on_conflict_do_nothing(index_elements=["product_id", "kind", "key"])
             .returning(ScarcityEvent.id)
         ).first()
+        if inserted is not None:
+            notify.drop_opened(
+                session, product=product, key=f"{slot.kind.value}:{slot.seq}", now=now
+            )
         emitted += inserted is not None
     return emitted
