@@ -98,3 +98,17 @@ def test_the_feed_is_valid_atom_with_one_stable_entry_per_restock(ctx, client):
 def test_an_empty_shop_feed_is_valid_too(ctx, client):
     shop = make_shop(ctx)
     assert SCHEMA.validate(etree.fromstring(client.get(f"/s/{shop.slug}/feed.atom").content))
+
+
+def test_the_history_and_waitlist_box_speak_chinese(ctx, client):
+    from soulstock.services import waitlists
+    from tests.factories import make_buyer
+
+    shop = make_shop(ctx)
+    product = make_periodic(ctx, shop=shop)
+    member = make_buyer(ctx)
+    waitlists.join_user(ctx, user_id=member.id, product_id=product.id)
+    _publish(ctx, product, "故事", title="第二季")
+    page = client.get(f"/s/{shop.slug}/p/{product.slug}?lang=zh_CN").text
+    assert "1 人在等" in page and "补货历史" in page and "本次变化：" in page
+    assert "补货时通知我" in page  # sold out between drops: anyone may wait
