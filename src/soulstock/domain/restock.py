@@ -104,3 +104,13 @@ def suggest_reissue(
     else:
         reason = f"sold out in {hours:.0f} h, {waiting} waiting → light reissue of ~{size}?"
     return Suggestion(size, reason, hours, waiting)
+
+
+def is_retired(policy: InventoryPolicy, *, minted: int, now: datetime) -> bool:
+    """A limited product whose copies are all sold, or a seasonal one past its sale end:
+    its files may go into a remix (重组)."""
+    if not policy.never_reissued:
+        return False
+    sold_out = policy.total is not None and minted >= policy.total
+    ended = policy.sale_ends_at is not None and now >= policy.sale_ends_at
+    return sold_out or ended

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -157,10 +158,12 @@ def create_product(
     hint_threshold: int | None = None,
     countdown: bool = False,
     tier: str | None = None,
+    also: Callable[[Session, Product], None] | None = None,
 ) -> Product:
     """List a product with its policy; a limited product's total is fixed here, for ever.
 
-    ``hint_threshold``, ``countdown`` and ``tier`` are its display options (a tier template's)."""
+    ``hint_threshold``, ``countdown`` and ``tier`` are its display options (a tier template's);
+    ``also`` does more work in the same transaction (a remix records its provenance)."""
     if hint_threshold is not None and hint_threshold < 1:
         raise InvalidInput("hint_threshold must be at least 1")
     title = title.strip()
@@ -197,6 +200,8 @@ def create_product(
         settings.hint_threshold, settings.countdown = hint_threshold, countdown
         settings.tier = Tier(tier).value if tier else None
         ownership.record_policy(session, product=product, now=now)
+        if also is not None:
+            also(session, product)
         return product
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from soulstock.domain.scarcity import Availability
-from soulstock.services import catalog, restocks, waitlists
+from soulstock.services import catalog, remix, restocks, waitlists
 from soulstock.services.catalog import ProductView
 from soulstock.services.context import Context
 from soulstock.store.models import User
@@ -36,6 +36,7 @@ def product_extras(ctx: Context, *, view: ProductView, user: User | None) -> dic
     return {
         "can_wait": not claims.buyable and (upcoming or not claims.never_reissued),
         "restocks": restocks.history(ctx, product_id=product_id),
+        "provenance": remix.provenance_of(ctx, product_id=product_id),
         "waiting": waitlists.size(ctx, product_id=product_id),
         "on_waitlist": on_list,
     }
