@@ -30,8 +30,9 @@ from soulstock.services.accounts import hash_secret
 from soulstock.services.catalog import owned_product
 from soulstock.services.checkout import Buyer
 from soulstock.services.context import Context
-from soulstock.services.scarcity import _insert, buyer_key, materialise, product_state
+from soulstock.services.scarcity import buyer_key, materialise, product_state
 from soulstock.store import stock
+from soulstock.store.dialect import insert_for
 from soulstock.store.models import Draw, DrawEntry, Order, Product, Reservation, Shop
 
 MIN_HOLD_SECONDS = 60
@@ -128,7 +129,7 @@ def enter_draw(ctx: Context, *, draw_id: int, buyer: Buyer) -> Entered:
                 f"{row.closes_at:%Y-%m-%d %H:%M:%S} UTC"
             )
         inserted = session.execute(
-            _insert(session)(DrawEntry)
+            insert_for(session)(DrawEntry)
             .values(
                 draw_id=row.id,
                 entry=entry,

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from soulstock.domain.drops import ReleaseKind, ReleaseState, Slot, opening_at
@@ -26,6 +24,7 @@ from soulstock.domain.schedule import RecurringWindow
 from soulstock.domain.unlock import Goal
 from soulstock.services import notify
 from soulstock.store import stock
+from soulstock.store.dialect import insert_for
 from soulstock.store.models import (
     BuyerLock,
     Edition,
@@ -41,9 +40,7 @@ from soulstock.store.models import (
     UnlockGrant,
 )
 
-
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+_insert = insert_for  # the old private name, still imported by services/notify.py
 
 
 def policy_of(product: Product, settings: ProductPolicy | None) -> InventoryPolicy:
@@ -232,7 +229,7 @@ def prepare_claim(
 
 def _lock_buyer(session: Session, *, product_id: int, buyer: str) -> None:
     session.execute(
-        _insert(session)(BuyerLock)
+        insert_for(session)(BuyerLock)
         .values(product_id=product_id, buyer=buyer)
         .on_conflict_do_nothing(index_elements=["product_id", "buyer"])
     )
@@ -287,7 +284,7 @@ def materialise(
         if slot.carry_from is not None:
             carried = _carry(session, product_id=product_id, seq=slot.carry_from, now=now)
         session.execute(
-            _insert(session)(Release)
+            insert_for(session)(Release)
             .values(
                 product_id=product_id,
                 kind=slot.kind.value,
@@ -365,7 +362,7 @@ def grant_goal(
     if order_id is not None:
         holders = holders.where(Edition.order_id == order_id)
     session.execute(
-        _insert(session)(UnlockGrant)
+        insert_for(session)(UnlockGrant)
         .from_select(["goal_id", "holder", "granted_at"], holders.distinct())
         .on_conflict_do_nothing(index_elements=["goal_id", "holder"])
     )
@@ -384,7 +381,7 @@ def emit_drop_events(session: Session, *, now: datetime) -> int:
         if slot is None or slot.opens_at is None:
             continue
         inserted = session.execute(
-            _insert(session)(ScarcityEvent)
+            insert_for(session)(ScarcityEvent)
             .values(
                 product_id=product.id,
                 kind="drop_opened",

@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from soulstock.ledger import merkle
+from soulstock.store.dialect import insert_for
 from soulstock.store.models import LogEntry, LogNode, LogState
 
 
@@ -33,13 +31,9 @@ class NewEntry:
     edition_id: int | None = None
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def ensure_log(session: Session, shop_id: int) -> None:
     session.execute(
-        _insert(session)(LogState)
+        insert_for(session)(LogState)
         .values(shop_id=shop_id, size=0)
         .on_conflict_do_nothing(index_elements=["shop_id"])
     )
