@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from soulstock.services.context import Context
 from soulstock.store.models import (
     Edition,
     Notification,
@@ -285,3 +286,16 @@ def _locale_of(session: Session, user_id: int | None) -> str:
     if user_id is None:
         return "zh_CN"
     return session.scalar(select(User.locale).where(User.id == user_id)) or "zh_CN"
+
+
+def inbox(ctx: Context, *, user_id: int, limit: int = 50) -> list[Notification]:
+    """A buyer's in-app notifications, newest first (their library shows them)."""
+    with ctx.uow.read() as session:
+        return list(
+            session.scalars(
+                select(Notification)
+                .where(Notification.user_id == user_id)
+                .order_by(Notification.id.desc())
+                .limit(limit)
+            )
+        )

@@ -26,7 +26,7 @@ from soulstock.domain.restock import (
     check_story,
     suggest_reissue,
 )
-from soulstock.services import notify, ownership
+from soulstock.services import notify, ownership, waitlists
 from soulstock.services.catalog import get_shop, owned_product
 from soulstock.services.context import Context
 from soulstock.services.scarcity import _release_states, policy_of
@@ -180,11 +180,12 @@ def shop_feed(ctx: Context, *, shop_slug: str) -> tuple[Shop, list[tuple[Restock
     return shop, [(r, p) for r, p in rows]
 
 
-def suggestion(ctx: Context, *, actor_id: int, product_id: int, waiting: int) -> Suggestion | None:
+def suggestion(ctx: Context, *, actor_id: int, product_id: int) -> Suggestion | None:
     """A light reissue for the seller, from the waitlist and how fast past releases sold."""
     now = ctx.clock.now()
     with ctx.uow.read() as session:
         product = owned_product(session, actor_id=actor_id, product_id=product_id)
+        waiting = waitlists.confirmed(session, product.id)
         policy = policy_of(product, session.get(ProductPolicy, product.id))
         states = _release_states(session, product_id=product.id, now=now)
         past = [

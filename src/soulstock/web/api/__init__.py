@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from soulstock.web.api import auth, catalog, draws, ledger, orders, payments, policies
+from soulstock.web.api import (
+    auth,
+    catalog,
+    draws,
+    engagement,
+    ledger,
+    orders,
+    payments,
+    policies,
+)
 
 router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, orders, payments, ledger, policies, draws):
+for module in (auth, catalog, orders, payments, ledger, policies, draws, engagement):
     router.include_router(module.router)
