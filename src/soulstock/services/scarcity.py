@@ -115,7 +115,9 @@ def _release_states(session: Session, *, product_id: int, now: datetime) -> list
         session.execute(  # type: ignore[arg-type]
             select(Reservation.release_id, func.max(Order.paid_at))
             .join(Order, Order.reservation_id == Reservation.id)
-            .where(Reservation.release_id.in_(out_ids), Order.paid_at.is_not(None))
+            # Only fulfilled payments sold a unit; a refund_due order also has paid_at but
+            # took nothing, so it must not move a tranche's sell-out (and cool-down) later.
+            .where(Reservation.release_id.in_(out_ids), Order.status == OrderStatus.PAID.value)
             .group_by(Reservation.release_id)
         ).all()
     )
