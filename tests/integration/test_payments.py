@@ -173,3 +173,23 @@ def test_notices_keep_their_times_aware(ctx, clock):
     _callback(ctx, *_signed(ctx, order))
     paid = _order(ctx, order.public_id)
     assert paid.paid_at == clock.now() and paid.paid_at.utcoffset() == timedelta(0)
+
+
+def test_a_late_payment_never_takes_a_buyer_past_their_cap(ctx, clock):
+    from soulstock.services import policies
+
+    product = make_product(ctx, total=10)
+    with ctx.uow.read() as session:
+        owner = session.scalar(
+            select(catalog.Shop.owner_id).where(catalog.Shop.id == product.shop_id)
+        )
+    policies.set_options(ctx, actor_id=owner, product_id=product.id, buyer_cap=1)
+    buyer = guest("capped@example.com")
+    lapsed = checkout.reserve(ctx, product_id=product.id, quantity=1, buyer=buyer).order
+    clock.advance(seconds=ctx.settings.hold_ttl_seconds + 1)
+    again = checkout.reserve(ctx, product_id=product.id, quantity=1, buyer=buyer).order
+    assert _callback(ctx, *_signed(ctx, again)) is Settlement.FULFIL_FROM_HOLD
+    # The first order's money arrives late: units are free, but the buyer is at their cap.
+    assert _callback(ctx, *_signed(ctx, lapsed)) is Settlement.REFUND_DUE
+    assert _order(ctx, lapsed.public_id).status == "refund_due"
+    assert _editions(ctx, product.id) == [1]

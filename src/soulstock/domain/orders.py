@@ -17,6 +17,10 @@ paid / refund_due   any          any          nothing: already settled
 failed / cancelled  any          failed       nothing
 ==================  ===========  ===========  ==========================================
 
+A fulfilment never takes a buyer past a per-buyer cap: a payment for a hold that had lapsed
+(whether or not its units were reclaimed) is checked against the cap again, since the lapsed
+hold stopped counting, and becomes ``refund_due`` if the buyer has since reached it.
+
 Replays of one notice are stopped earlier, by its (provider, event id) being unique.
 """
 

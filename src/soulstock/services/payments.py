@@ -22,9 +22,8 @@ from soulstock.domain.orders import OrderStatus, PaymentOutcome, Settlement, set
 from soulstock.domain.reservation import HoldStatus
 from soulstock.payments.base import PaymentNotice
 from soulstock.payments.dev import DevPaymentProvider
-from soulstock.services import analytics, notify, ownership
+from soulstock.services import analytics, notify, ownership, scarcity
 from soulstock.services.context import Context
-from soulstock.services.scarcity import grant_unlocks
 from soulstock.store import stock
 from soulstock.store.models import Edition, Order, PaymentEvent, Reservation
 
@@ -42,14 +41,23 @@ def apply_notice(ctx: Context, notice: PaymentNotice) -> Settlement:
     now = ctx.clock.now()
     with ctx.uow.write() as session:
         ids = session.execute(
-            select(Order.id, Reservation.id, Reservation.release_id)
+            select(
+                Order.id,
+                Reservation.id,
+                Reservation.release_id,
+                Order.product_id,
+                Order.buyer_id,
+                Order.email,
+            )
             .join(Reservation, Reservation.id == Order.reservation_id)
             .where(Order.public_id == notice.order_public_id)
         ).first()
         if ids is None:
             raise NotFound("payment notice for an unknown order")
-        order_id, reservation_id, release_id = ids
-        stock.lock_release(session, release_id)  # lock order: release row first
+        order_id, reservation_id, release_id, product_id, buyer_id, email = ids
+        # Lock order (store/stock.py): the buyer's cap row, then the release row.
+        scarcity.lock_capped_buyer(session, product_id=product_id, user_id=buyer_id, email=email)
+        stock.lock_release(session, release_id)
         # Read after the lock, so a concurrent notice's committed work is seen.
         order = session.execute(
             select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
@@ -116,19 +124,32 @@ def _carry_out(
     now = ctx.clock.now()
     release_id = reservation.release_id
     if decision is Settlement.FULFIL_FROM_HOLD:
+        # A lapsed hold no longer counted against the buyer's cap, so they may have taken
+        # their cap's worth since: then this late payment is refunded instead.
+        lapsed = reservation.expires_at <= now
+        if lapsed and not scarcity.within_caps(
+            session, order=order, release_id=release_id, now=now
+        ):
+            stock.end_hold(
+                session,
+                reservation_id=reservation.id,
+                release_id=release_id,
+                to=HoldStatus.RELEASED,
+            )
+            return _refund_due(order, now=now)
         stock.end_hold(
             session, reservation_id=reservation.id, release_id=release_id, to=HoldStatus.PAID
         )
         _fulfil(session, order=order, now=now)
     elif decision is Settlement.FULFIL_FROM_FREE_STOCK:
-        if not stock.sell_free_units(
+        fits = scarcity.within_caps(session, order=order, release_id=release_id, now=now)
+        if not fits or not stock.sell_free_units(
             session, release_id=release_id, quantity=order.quantity, now=now
         ):
-            # Paid, but the units went to others after the hold lapsed: the money is on
-            # record and the order is flagged for a refund; nothing is oversold.
-            order.status = OrderStatus.REFUND_DUE.value
-            order.paid_at = now
-            return Settlement.REFUND_DUE
+            # Paid, but the units went to others after the hold lapsed (or the buyer has
+            # since taken their cap's worth again): the money is on record and the order
+            # is flagged for a refund; nothing is oversold, no cap is exceeded.
+            return _refund_due(order, now=now)
         _fulfil(session, order=order, now=now)
     elif decision is Settlement.RELEASE_HOLD:
         stock.end_hold(
@@ -139,6 +160,12 @@ def _carry_out(
     elif decision is Settlement.MARK_FAILED:
         order.status = OrderStatus.FAILED.value
     return decision
+
+
+def _refund_due(order: Order, *, now: datetime) -> Settlement:
+    order.status = OrderStatus.REFUND_DUE.value
+    order.paid_at = now
+    return Settlement.REFUND_DUE
 
 
 def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
@@ -157,7 +184,7 @@ def _fulfil(session: Session, *, order: Order, now: datetime) -> None:
         )
     order.status = OrderStatus.PAID.value
     order.paid_at = now
-    grant_unlocks(session, order=order, now=now)
+    scarcity.grant_unlocks(session, order=order, now=now)
     analytics.record_order_event(session, kind=EventKind.PAID, order_id=order.id, at=now)
     ownership.record_mints(session, order=order, numbers=numbers, now=now)
     notify.sale(session, order=order, now=now)

@@ -229,6 +229,38 @@ def prepare_claim(
     return Claim(release_id, claims.price_minor)
 
 
+def lock_capped_buyer(
+    session: Session, *, product_id: int, user_id: int | None, email: str
+) -> None:
+    """Take the buyer's cap lock when the product has per-buyer caps (lock order: before
+    any release row), so a payment can count the buyer's units as reserve does."""
+    settings = session.get(ProductPolicy, product_id)
+    if settings is not None and (settings.buyer_cap or settings.drop_cap):
+        _lock_buyer(session, product_id=product_id, buyer=buyer_key(user_id, email))
+
+
+def within_caps(session: Session, *, order: Order, release_id: int, now: datetime) -> bool:
+    """Whether the order's units, sold now, keep its buyer within the product's caps
+    (for a payment that arrived after its hold lapsed; the caller holds the cap lock)."""
+    settings = session.get(ProductPolicy, order.product_id)
+    if settings is None:
+        return True
+    for cap, scope in ((settings.buyer_cap, None), (settings.drop_cap, release_id)):
+        if cap is None:
+            continue
+        used = _used(
+            session,
+            product_id=order.product_id,
+            user_id=order.buyer_id,
+            email=order.email,
+            now=now,
+            release_id=scope,
+        )
+        if used + order.quantity > cap:
+            return False
+    return True
+
+
 def _lock_buyer(session: Session, *, product_id: int, buyer: str) -> None:
     session.execute(
         insert_for(session)(BuyerLock)
