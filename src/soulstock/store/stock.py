@@ -11,10 +11,12 @@ Lock order (all multi-row work in this module and in the services follows it, so
 transactions queue instead of deadlocking):
 
     draw row (services/draws.py: entering and closing a draw)
-    → buyer cap row (``buyer_locks``, services/scarcity.py ``prepare_claim``, capped products)
+    → buyer cap row (``buyer_locks``, capped products: services/scarcity.py ``prepare_claim``
+      and, for the same buyer's payments, services/payments.py ``apply_notice``)
     → release row (this module's ``lock_release``/``_take``; a roll-over locks the closing
       drop's release row before the new drop's row is created, once, in seq order)
-    → reservation rows → product row → order row.
+    → reservation rows → product row → order row
+    → the shop's log row → payload rows (store/logstore.py, services/payloads.py).
 
 ``prepare_claim`` takes the buyer cap row before any release row; ``add_window`` locks the
 product's sale-window rows on their own (no stock row after them); policy changes lock only
