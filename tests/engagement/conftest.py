@@ -11,6 +11,7 @@ from soulstock.web.app import create_app
 
 @pytest.fixture
 def client(ctx: Context) -> Iterator[TestClient]:
-    """The whole app over HTTP (in-process), on the test's database and clock."""
-    with TestClient(create_app(ctx.settings, ctx=ctx)) as test_client:
+    """The whole app over HTTP (in-process) on the test's database and clock; like a browser
+    it keeps cookies, unlike one it does not follow redirects by itself."""
+    with TestClient(create_app(ctx.settings, ctx=ctx), follow_redirects=False) as test_client:
         yield test_client

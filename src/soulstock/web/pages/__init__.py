@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from soulstock.web.pages import (
     account,
     console,
+    console_engagement,
     console_products,
     dashboard,
     draws,
@@ -43,5 +44,6 @@ def install(app: FastAPI) -> None:
     app.include_router(editions.router)
     app.include_router(console.router)
     app.include_router(console_products.router)
+    app.include_router(console_engagement.router)
     app.include_router(dashboard.router)
     console.install_handlers(app)

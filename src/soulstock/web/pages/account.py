@@ -11,7 +11,7 @@ from soulstock.domain.errors import SoulstockError
 from soulstock.services import accounts, catalog, checkout, delivery, library
 from soulstock.services.context import Context
 from soulstock.web.deps import SESSION_USER, CtxDep, OptionalUser
-from soulstock.web.pages import i18n
+from soulstock.web.pages import engagement, i18n
 from soulstock.web.pages.errors import MESSAGES, SHOW_DETAIL
 from soulstock.web.pages.render import (
     check_csrf,
@@ -119,6 +119,7 @@ def library_page(request: Request, ctx: CtxDep, user: OptionalUser) -> Response:
         "downloads": _downloads(ctx, owned, user_id=user.id),
         "orders": orders,
         "gifts": library.incoming_gifts(ctx, user_id=user.id),
+        "notes": engagement.inbox_items(ctx, user_id=user.id, locale=visitor_locale(request)),
         "products": catalog.products_with_shops(ctx, [s.order.product_id for s in orders]),
     }
     return render(request, "library.html", values)

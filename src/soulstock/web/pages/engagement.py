@@ -5,13 +5,17 @@ the token in the path is the secret, and leaving is the only thing it can do).""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from soulstock.domain.scarcity import Availability
-from soulstock.services import catalog, remix, restocks, waitlists
+from soulstock.mail import templates as mail_templates
+from soulstock.services import catalog, notify, remix, restocks, waitlists
 from soulstock.services.catalog import ProductView
 from soulstock.services.context import Context
 from soulstock.store.models import User
@@ -40,6 +44,23 @@ def product_extras(ctx: Context, *, view: ProductView, user: User | None) -> dic
         "waiting": waitlists.size(ctx, product_id=product_id),
         "on_waitlist": on_list,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    subject: str
+    path: str
+    created_at: datetime
+
+
+def inbox_items(ctx: Context, *, user_id: int, locale: str) -> list[InboxItem]:
+    """The buyer's in-app notifications, each titled like its email, in the page's language."""
+    items = []
+    for note in notify.inbox(ctx, user_id=user_id):
+        params = json.loads(note.params)
+        text = mail_templates.render(note.template, locale=locale, params=params, base_url="")
+        items.append(InboxItem(text.subject, str(params.get("path", "/")), note.created_at))
+    return items
 
 
 @router.get("/s/{shop_slug}/feed.atom")
