@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from soulstock.devserver import LiveServer, live_server
 from soulstock.domain.clock import SystemClock
 from soulstock.domain.orders import PaymentOutcome
 from soulstock.payments.dev import DevPaymentProvider
@@ -29,7 +30,6 @@ from tests.concurrency.helpers import (
     read_recount,
     run_together,
 )
-from soulstock.devserver import LiveServer, live_server
 from tests.factories import make_product
 
 UNITS = 50
