@@ -37,6 +37,11 @@ class PolicyKind(StrEnum):
 
 FIXED_TOTAL = (PolicyKind.LIMITED, PolicyKind.SEASONAL)  # totals that never change
 NEEDS_TOTAL = (*FIXED_TOTAL, PolicyKind.TRANCHE)
+INTERCHANGEABLE = frozenset({PolicyKind.STAPLE, PolicyKind.UNLOCK})  # both uncapped
+# Kind changes that only lower supply: an always-in-stock product becomes drops or tranches.
+SUPPLY_LOWERING = frozenset(
+    {(PolicyKind.STAPLE, PolicyKind.PERIODIC), (PolicyKind.STAPLE, PolicyKind.TRANCHE)}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +144,15 @@ class InventoryPolicy:
             return
         if new.cap is not None and new.cap < minted:
             raise InvalidInput(f"{minted} copies are already sold; a total of {new.cap} is too low")
+
+    def check_kind_change(self, new: InventoryPolicy) -> None:
+        """A seller's product keeps its kind, except staple ↔ unlock (both uncapped) and
+        staple → periodic or tranche, which only lower supply (the advisor's answer to
+        decaying staple sales). Limited and seasonal are refused by ``check_change_to``."""
+        kinds = {self.kind, new.kind}
+        allowed = not kinds - INTERCHANGEABLE or (self.kind, new.kind) in SUPPLY_LOWERING
+        if new.kind is not self.kind and not allowed:
+            raise InvalidInput(
+                f"a {self.kind.value} product cannot become {new.kind.value}; "
+                "list a new product instead"
+            )

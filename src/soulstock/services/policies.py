@@ -33,7 +33,6 @@ from soulstock.store.models import (
     UnlockGoal,
 )
 
-INTERCHANGEABLE = {PolicyKind.STAPLE, PolicyKind.UNLOCK}
 OPTION_NAMES = ("countdown", "hint_threshold", "buyer_cap", "drop_cap", "tier")
 
 
@@ -87,11 +86,7 @@ def _change_policy(
     settings = _settings(session, product)
     current = policy_of(product, settings)
     current.check_change_to(policy, minted=product.minted)
-    if policy.kind is not current.kind and {policy.kind, current.kind} - INTERCHANGEABLE:
-        raise InvalidInput(
-            f"a {current.kind.value} product cannot become {policy.kind.value}; "
-            "list a new product instead"
-        )
+    current.check_kind_change(policy)
     _fit_open_release(session, product=product, current=current, new=policy, now=now)
     product.policy, product.cap = policy.kind.value, policy.cap
     write_policy(settings, policy)
@@ -157,8 +152,8 @@ def _fit_open_release(
                 f"a pool of {new.total} is too small"
             )
         return
-    if new.kind is not PolicyKind.PERIODIC or new.drop_quantity is None:
-        return
+    if current.kind is not PolicyKind.PERIODIC or new.drop_quantity is None:
+        return  # a staple becoming periodic keeps its uncapped base release for old holds
     slot = opening_at(current, state.releases, tz=state.tz, t=now).slot
     if slot is None or slot.existing is None:
         return
