@@ -157,3 +157,16 @@ def test_a_gift_tells_its_receiver(ctx):
             session.scalar(select(Notification.template).where(Notification.user_id == receiver.id))
             == "gift_received"
         )
+
+
+def test_an_opening_within_the_hour_is_announced_once_before_it_opens(ctx, clock):
+    shop = make_shop(ctx)
+    product = make_periodic(ctx, shop=shop, first_drop=T0 + timedelta(hours=2))
+    member = make_buyer(ctx)
+    waitlists.join_user(ctx, user_id=member.id, product_id=product.id)
+    emit_scheduled_events(ctx)
+    assert outbox(ctx, "drop_soon") == []  # two hours away: not yet
+    clock.advance(hours=1)
+    assert emit_scheduled_events(ctx) == 0  # a reminder is not an opening
+    emit_scheduled_events(ctx)
+    assert [m.recipient for m in outbox(ctx, "drop_soon")] == [member.email]

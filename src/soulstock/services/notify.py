@@ -181,6 +181,20 @@ def drop_opened(session: Session, *, product: Product, key: str, now: datetime) 
     )
 
 
+def drop_soon(
+    session: Session, *, product: Product, key: str, opens_at: datetime, now: datetime
+) -> int:
+    """Tell the waitlist that a drop (or tranche, or timed launch) opens soon."""
+    return _tell_waitlist(
+        session,
+        product=product,
+        event=f"soon:{product.id}:{key}",
+        template="drop_soon",
+        extra={"opens_at": f"{opens_at:%Y-%m-%d %H:%M}"},
+        now=now,
+    )
+
+
 def unlock_reached(
     session: Session, *, product: Product, goal_id: int, title: str, now: datetime
 ) -> None:

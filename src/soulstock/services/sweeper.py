@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from soulstock.services.analytics import record_expired
 from soulstock.services.context import Context
+from soulstock.services.reminders import emit_opening_soon
 from soulstock.services.scarcity import emit_drop_events
 from soulstock.store import stock
 
@@ -31,4 +32,5 @@ def emit_scheduled_events(ctx: Context) -> int:
     """The scheduler's job, run by the same loop: a "drop_opened" event for every release
     open now, once each (unique key). Only for notifications; never for correctness."""
     with ctx.uow.write() as session:
+        emit_opening_soon(session, now=ctx.clock.now())  # reminders: not counted as openings
         return emit_drop_events(session, now=ctx.clock.now())
