@@ -39,7 +39,8 @@ MAX_ATTEMPTS = 8
 
 def backoff(attempts: int) -> timedelta:
     """The wait before attempt ``attempts + 1``: 5 s, 10 s, 20 s, ... at most an hour."""
-    return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    wait: timedelta = BACKOFF_BASE * (2 ** max(0, attempts - 1))
+    return min(BACKOFF_MAX, wait)
 
 
 @dataclass(frozen=True, slots=True)
