@@ -170,3 +170,19 @@ def test_an_opening_within_the_hour_is_announced_once_before_it_opens(ctx, clock
     assert emit_scheduled_events(ctx) == 0  # a reminder is not an opening
     emit_scheduled_events(ctx)
     assert [m.recipient for m in outbox(ctx, "drop_soon")] == [member.email]
+
+
+def test_a_member_counts_once_in_the_analytics(ctx):
+    from soulstock.store.models import AnalyticsEvent
+
+    shop = make_shop(ctx)
+    product = make_periodic(ctx, shop=shop)
+    member = make_buyer(ctx)
+    waitlists.join_user(ctx, user_id=member.id, product_id=product.id)
+    waitlists.join_user(ctx, user_id=member.id, product_id=product.id)
+    waitlists.join_guest(ctx, product_id=product.id, email="later@example.com", locale="en")
+    with ctx.uow.read() as session:
+        kinds = session.scalars(
+            select(AnalyticsEvent.kind).where(AnalyticsEvent.product_id == product.id)
+        ).all()
+    assert list(kinds) == ["waitlist_joined"]  # the guest counts once confirmed

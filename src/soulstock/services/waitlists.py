@@ -15,10 +15,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from soulstock.domain.analytics import EventKind
 from soulstock.domain.errors import Conflict, InvalidInput, LinkExpired, NotFound
 from soulstock.domain.reservation import check_cap
 from soulstock.domain.scarcity import Availability, claims_at
-from soulstock.services import notify
+from soulstock.services import analytics, notify
 from soulstock.services.accounts import normalise_email
 from soulstock.services.context import Context
 from soulstock.services.scarcity import Claim, _lock_buyer, _used, buyer_key, product_state
@@ -83,6 +84,17 @@ def _member(
     return member
 
 
+def _counted(session: Session, *, member: WaitlistMember, now: datetime) -> None:
+    """The member now counts: the analytics' "waitlist joined" event, once per member."""
+    analytics.record_event(
+        session,
+        kind=EventKind.WAITLIST_JOINED,
+        product_id=member.product_id,
+        at=now,
+        dedup=f"waitlist:{member.id}",
+    )
+
+
 def join_user(ctx: Context, *, user_id: int, product_id: int) -> WaitlistMember:
     """A signed-in buyer joins with one click: their account's email is already confirmed."""
     now = ctx.clock.now()
@@ -98,6 +110,7 @@ def join_user(ctx: Context, *, user_id: int, product_id: int) -> WaitlistMember:
         member.user_id = user.id
         member.confirmed_at = member.confirmed_at or now
         session.flush()
+        _counted(session, member=member, now=now)
         return member
 
 
@@ -147,6 +160,7 @@ def confirm(ctx: Context, *, token: str) -> WaitlistMember:
         if member is None or member.left_at is not None:
             raise NotFound("no such waitlist membership")
         member.confirmed_at = member.confirmed_at or ctx.clock.now()
+        _counted(session, member=member, now=member.confirmed_at)
         return member
 
 
