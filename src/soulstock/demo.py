@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from soulstock.domain.clock import FixedClock
 from soulstock.domain.orders import PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
-from soulstock.services import accounts, catalog, checkout, payments
+from soulstock.services import accounts, catalog, checkout, payments, restocks, waitlists
 from soulstock.services.context import Context, build_context
 from soulstock.settings import Settings
 from soulstock.store.models import User
@@ -276,7 +276,25 @@ def _seed(ctx: Context, *, clock: FixedClock, now: datetime, rng: random.Random)
         )
     clock.set(now)
     _unfinished_checkouts(ctx, buyer=buyer, others=others)
+    _story_for_the_waitlist(ctx, seller=seller, buyer=buyer)
     return DemoSummary(SHOP_SLUG, len(PRODUCTS), len(sales))
+
+
+def _story_for_the_waitlist(ctx: Context, *, seller: User, buyer: User) -> None:
+    """The demo buyer waits for a sold-out limited pack, and the seller tells its story (no
+    units: 永不复刻): the email lands in the console's mail sink once the worker runs."""
+    for item in PRODUCTS:
+        view = catalog.product_view(ctx, shop_slug=SHOP_SLUG, product_slug=item.slug)
+        if item.total is None or view.claims.availability.value != "sold_out":
+            continue
+        waitlists.join_user(ctx, user_id=buyer.id, product_id=view.product.id)
+        draft = restocks.RestockDraft(
+            title="幕后故事 · Behind the pack",
+            story_md="这一套已经全部售出，**永不复刻**。\n\nAll copies found their owners.",
+            changes="A story, no new copies",
+        )
+        restocks.publish(ctx, actor_id=seller.id, product_id=view.product.id, draft=draft)
+        return
 
 
 def _create_product(ctx: Context, *, seller: User, item: DemoProduct) -> int:
