@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from soulstock.domain.advisor import Suggestion
 from soulstock.domain.analytics import Period, StockBands, last_days
 from soulstock.domain.errors import InvalidInput
-from soulstock.services import metrics, metrics_drops
+from soulstock.services import advisor, metrics, metrics_drops
 from soulstock.services.catalog import owned_product, owned_shop
 from soulstock.services.context import Context
 from soulstock.store.models import MarketMention, Product, Shop, StockBandSetting
@@ -33,6 +34,7 @@ class Dashboard:
     switches: list[metrics_drops.Switch]
     product: Product | None = None
     mentions: list[MarketMention] = field(default_factory=list)
+    advice: list[Suggestion] = field(default_factory=list)  # the advisor's, for this scope
 
 
 def period_for(ctx: Context, *, tz: str, first: date | None, last: date | None) -> Period:
@@ -90,6 +92,11 @@ def dashboard(
             ],
             product=product,
             mentions=mentions,
+            advice=[
+                s
+                for s in advisor.compute(session, shop=shop, now=ctx.clock.now())
+                if product_id is None or s.product_id == product_id
+            ],
         )
 
 

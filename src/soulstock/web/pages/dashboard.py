@@ -11,16 +11,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from soulstock.domain.advisor import ActionKind
 from soulstock.domain.errors import NotFound
-from soulstock.services import catalog, dashboard
+from soulstock.services import advisor, catalog, dashboard
 from soulstock.web.deps import CtxDep
 from soulstock.web.pages.charts import Mark, bars
 from soulstock.web.pages.console import Seller, page
-from soulstock.web.pages.i18n import gettext
+from soulstock.web.pages.i18n import N_, gettext
 from soulstock.web.pages.render import check_csrf, redirect
 
 router = APIRouter(include_in_schema=False)
 Csrf = [Depends(check_csrf)]
+BUTTONS = {
+    ActionKind.TO_PERIODIC: N_("Switch to monthly drops of %(value)s"),
+    ActionKind.LOWER_BUYER_CAP: N_("Lower the per-buyer cap to %(value)s"),
+    ActionKind.SET_HINT_THRESHOLD: N_("Show “only X left” at %(value)s or fewer"),
+    ActionKind.TO_STAPLE: N_("Make it a staple"),
+}
 
 
 def tables(dash: dashboard.Dashboard) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -134,6 +141,26 @@ def charts(dash: dashboard.Dashboard) -> dict[str, Any]:
     }
 
 
+def advice(dash: dashboard.Dashboard) -> list[dict[str, Any]]:
+    """Each suggestion as its translated sentence, its evidence and its action's form."""
+    out = []
+    for s in dash.advice:
+        value = next(iter(s.action.params.values()), None) if s.action else None
+        button = gettext(BUTTONS[s.action.kind]) % {"value": value} if s.action else ""
+        out.append(
+            {
+                "rule": s.rule.value,
+                "text": gettext(s.message) % s.params,
+                "evidence": s.evidence,
+                "action": s.action,
+                "value": value,
+                "button": button,
+                "product_id": s.product_id,
+            }
+        )
+    return out
+
+
 def _show(request: Request, dash: dashboard.Dashboard, ctx: CtxDep, seller_id: int) -> Response:
     values = {
         "shop": dash.shop,
@@ -142,6 +169,7 @@ def _show(request: Request, dash: dashboard.Dashboard, ctx: CtxDep, seller_id: i
         "dash": dash,
         "charts": lambda: charts(dash),  # built while rendering, in the page's language
         "tables": tables(dash),
+        "advice": lambda: advice(dash),
     }
     return page(request, "console/dashboard.html", values)
 
@@ -223,6 +251,19 @@ def add_mention(
         note=note,
     )
     return redirect(f"/console/{shop_slug}/dashboard/p/{product_id}")
+
+
+@router.post("/console/{shop_slug}/dashboard/advice", dependencies=Csrf)
+def apply_advice(
+    shop_slug: str,
+    ctx: CtxDep,
+    seller: Seller,
+    product_id: Annotated[int, Form()],
+    action: Annotated[ActionKind, Form()],
+    value: Annotated[int | None, Form()] = None,
+) -> Response:
+    advisor.apply(ctx, actor_id=seller.id, product_id=product_id, kind=action, value=value)
+    return redirect(f"/console/{shop_slug}/dashboard#advisor")
 
 
 @router.post("/console/{shop_slug}/dashboard/bands", dependencies=Csrf)
