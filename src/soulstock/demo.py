@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from soulstock.demo_history import Listed, seed_history
 from soulstock.domain.clock import FixedClock
 from soulstock.domain.orders import PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
@@ -29,7 +30,7 @@ SHOP_NAME = "灵动设计小铺 · Lingdong Studio"
 DEMO_PASSWORD = "soulstock-demo"
 SELLER_EMAIL = "maker@soulstock.demo"
 BUYER_EMAIL = "buyer@soulstock.demo"
-HISTORY_DAYS = 75
+HISTORY_DAYS = 130
 SEED = 20261111
 
 OTHER_BUYERS = (
@@ -96,9 +97,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
         "A 40-slide minimal business deck (PowerPoint and Keynote), charts and timelines.",
         4900,
         None,
-        22,
+        0,  # its sales are history (demo_history): 87 → 12 → 3 a month, the article's decay
         (38, 50, 56),
-        68,
+        125,
     ),
     DemoProduct(
         "qingning-handwriting-font",
@@ -260,13 +261,15 @@ def _seed(ctx: Context, *, clock: FixedClock, now: datetime, rng: random.Random)
         accounts.sign_up(ctx, email=email, password=DEMO_PASSWORD, display_name=name)
         for email, name in OTHER_BUYERS
     ]
-    catalog.create_shop(ctx, owner_id=seller.id, slug=SHOP_SLUG, name=SHOP_NAME)
+    shop = catalog.create_shop(ctx, owner_id=seller.id, slug=SHOP_SLUG, name=SHOP_NAME)
     sales: list[tuple[datetime, int, checkout.Buyer]] = []
+    listed: list[tuple[DemoProduct, int, datetime]] = []
     # Oldest first, so "newest first" on the storefront reads like a real release history.
     for item in sorted(PRODUCTS, key=lambda p: -p.age_days):
         listed_at = now - timedelta(days=item.age_days, hours=rng.randint(0, 12))
         clock.set(listed_at)
         product_id = _create_product(ctx, seller=seller, item=item)
+        listed.append((item, product_id, listed_at))
         sales += _sales_for(item, product_id, listed_at, now, rng, buyer=buyer, others=others)
     for when, product_id, who in sorted(sales, key=lambda s: s[0]):
         clock.set(when)
@@ -276,6 +279,20 @@ def _seed(ctx: Context, *, clock: FixedClock, now: datetime, rng: random.Random)
         )
     clock.set(now)
     _unfinished_checkouts(ctx, buyer=buyer, others=others)
+    history = [
+        Listed(
+            pid,
+            item.slug,
+            item.total,
+            item.price_minor,
+            at,
+            sorted(w for w, p, _ in sales if p == pid),
+        )
+        for item, pid, at in listed
+    ]
+    seed_history(
+        ctx, clock=clock, shop_id=shop.id, seller_id=seller.id, products=history, now=now, rng=rng
+    )
     _story_for_the_waitlist(ctx, seller=seller, buyer=buyer)
     return DemoSummary(SHOP_SLUG, len(PRODUCTS), len(sales))
 
@@ -341,7 +358,7 @@ def _sales_for(
     """When each copy sold and to whom; limited drops sell fast, staples trickle in."""
     span = (now - listed_at).total_seconds() - 3600
     if item.total is not None:
-        span = min(span, 3 * 24 * 3600 if item.sold == item.total else span / 2)
+        span = min(span, 20 * 3600 if item.sold == item.total else span / 2)
     buyers = [checkout.Buyer(u.id, u.email) for u in others]
     buyers += [checkout.Buyer(None, e) for e in GUEST_EMAILS]
     sales = []

@@ -19,10 +19,11 @@ statement from the release's counters and its live (unexpired) holds: what ``cla
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, false, func, literal, null, select
+from sqlalchemy import String, and_, case, cast, false, func, insert, literal, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -238,3 +239,12 @@ def flush_events(ctx: Context) -> int:
                 dedup=item.dedup,
             )
     return len(items)
+
+
+def load_events(ctx: Context, rows: Sequence[dict[str, Any]], *, batch: int = 5_000) -> int:
+    """Append past events (the demo's history, an import, the bench) in one transaction: one
+    multi-row INSERT per ``batch``, each row a dict of ``COLUMNS``."""
+    with ctx.uow.write() as session:
+        for start in range(0, len(rows), batch):
+            session.execute(insert(AnalyticsEvent), list(rows[start : start + batch]))
+    return len(rows)
