@@ -11,15 +11,18 @@ def test_seller_lists_limited_product_and_guest_buys_it(client):
     r = client.post("/api/v1/shops/maker/products", json=limited_product_json(total=1))
     assert r.status_code == 201, r.text
     product = r.json()
-    assert product["claims"].items() >= {
-        "availability": "available",
-        "total": 1,
-        "remaining": 1,
-        "sold": 0,
-        "never_reissued": True,
-        "release": "base",
-        "price_minor": 1990,
-    }.items()
+    assert (
+        product["claims"].items()
+        >= {
+            "availability": "available",
+            "total": 1,
+            "remaining": 1,
+            "sold": 0,
+            "never_reissued": True,
+            "release": "base",
+            "price_minor": 1990,
+        }.items()
+    )
     client.cookies.clear()
     reserve = f"/api/v1/products/{product['id']}/reservations"
     r = client.post(reserve, json={"email": "g@example.com"})

@@ -52,6 +52,4 @@ def check_quantity(quantity: int) -> int:
 def check_cap(*, cap: int | None, used: int, quantity: int, scope: str) -> None:
     """Refuse a hold that would take a buyer past a per-buyer cap (paid + live holds)."""
     if cap is not None and used + quantity > cap:
-        raise CapReached(
-            f"each buyer may have at most {cap} per {scope}; you already have {used}"
-        )
+        raise CapReached(f"each buyer may have at most {cap} per {scope}; you already have {used}")

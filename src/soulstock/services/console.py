@@ -7,6 +7,7 @@ the use cases that already exist (``catalog``, ``accounts``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -80,7 +81,7 @@ class EditableProduct:
     files: list[StoredFile]
     cover: StoredFile | None
     policy: InventoryPolicy | None = None
-    options: dict[str, object] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, and_, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -21,6 +21,8 @@ from soulstock.store.columns import UTCDateTime
 from soulstock.store.models import AnalyticsEvent, Order, Product
 
 E = AnalyticsEvent
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class Point:
     waitlist_joins: int
 
 
-def scoped(stmt: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+def scoped(stmt: Select[*Ts], scope: Scope, period: Period) -> Select[*Ts]:
     stmt = stmt.where(
         E.shop_id == scope.shop_id,
         E.at >= literal(period.start, UTCDateTime()),
@@ -92,7 +94,7 @@ def scoped(stmt: Select[Any], scope: Scope, period: Period) -> Select[Any]:
     return _narrow(stmt, scope)
 
 
-def _narrow(stmt: Select[Any], scope: Scope) -> Select[Any]:
+def _narrow(stmt: Select[*Ts], scope: Scope) -> Select[*Ts]:
     if scope.product_id is not None:
         stmt = stmt.where(E.product_id == scope.product_id)
         if scope.release_seq is not None:

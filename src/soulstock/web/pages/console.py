@@ -115,7 +115,7 @@ def start(request: Request, ctx: CtxDep, seller: Seller) -> Response:
 def _new_shop_page(
     request: Request, *, problem: dict[str, str] | None = None, **form: str
 ) -> Response:
-    values = {"problem": problem, "form": form, "timezones": TIMEZONES}
+    values: dict[str, Any] = {"problem": problem, "form": form, "timezones": TIMEZONES}
     values["currencies"] = sorted(SUPPORTED_CURRENCIES)
     return page(request, "console/new_shop.html", values, status=400 if problem else 200)
 

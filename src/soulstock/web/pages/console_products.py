@@ -180,7 +180,7 @@ def create_product(
 ) -> Response:
     """Validate everything first; the product is written in one transaction or not at all."""
     shop = console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug)
-    again = {"shop_slug": shop_slug, "form": form}
+    again: dict[str, Any] = {"shop_slug": shop_slug, "form": form}
     try:
         price_minor, choice = _parsed(form, shop)
         assert choice is not None
@@ -231,8 +231,8 @@ def save_product(
     form["slug"] = editable.row.product.slug
     if kind not in EDITABLE:
         form["policy"] = kind
-    again = {"shop_slug": shop_slug, "product_id": product_id, "form": form}
-    fields = {"title": form["title"], "description_md": form["description_md"]}
+    again: dict[str, Any] = {"shop_slug": shop_slug, "product_id": product_id, "form": form}
+    fields: dict[str, Any] = {"title": form["title"], "description_md": form["description_md"]}
     fields["listed"] = bool(form["listed"])
     try:
         price_minor, choice = _parsed(form, editable.shop, with_policy=kind in EDITABLE)

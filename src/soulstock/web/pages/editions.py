@@ -96,7 +96,7 @@ def dedicate(
     except SoulstockError as exc:
         too_long = {"message": N_("A story has 1 to 2,000 characters."), "until": None, "cap": 0}
         problem = too_long if isinstance(exc, InvalidInput) else _refusal(exc)
-        values = {"user": user, "edition_id": edition_id, "form": {"text": text}}
+        values: dict[str, Any] = {"user": user, "edition_id": edition_id, "form": {"text": text}}
         return _page(request, ctx, problem=problem, status=status_for(exc), **values)
     return redirect(_url(edition_id) + "?done=story")
 
@@ -111,7 +111,7 @@ def gift(
     try:
         transfers.offer(ctx, user_id=user.id, edition_id=edition_id, to_email=email)
     except SoulstockError as exc:
-        values = {"user": user, "edition_id": edition_id, "form": {"email": email}}
+        values: dict[str, Any] = {"user": user, "edition_id": edition_id, "form": {"email": email}}
         return _page(request, ctx, problem=_refusal(exc), status=status_for(exc), **values)
     return redirect(_url(edition_id) + "?done=offered")
 
