@@ -82,3 +82,24 @@ def test_mentions_accept_only_http_links(ctx: Context) -> None:
                 source="x",
                 noted_on=ctx.clock.now().date(),
             )
+
+
+def test_mentions_stand_on_the_products_timeline_beside_its_drops(
+    ctx: Context, client: TestClient
+) -> None:
+    seller, shop, product = _shop_with_sales(ctx)
+    dashboard.add_mention(
+        ctx,
+        actor_id=seller.id,
+        product_id=product.id,
+        url="https://xiaohongshu.example/note/7",
+        source="小红书",
+        noted_on=ctx.clock.now().date(),
+        note="求补货",
+    )
+    _login(client, seller.email)
+    page = client.get(f"/console/{shop.slug}/dashboard/p/{product.id}?lang=zh_CN")
+    assert page.status_code == 200
+    assert page.text.count('class="mark mark-mention"') == 1
+    assert "<title>小红书: 求补货</title>" in page.text
+    assert "每日销量（标出每次发售与二级市场讨论）" in page.text

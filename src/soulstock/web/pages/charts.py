@@ -19,10 +19,12 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 40
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A vertical marker at category index ``at`` (a drop or release opening)."""
+    """A vertical marker at category index ``at``: a drop or release opening, or (``kind``
+    "mention") a secondary-market mention the seller logged."""
 
     at: int
     label: str
+    kind: str = "drop"
 
 
 def _nice_max(value: float) -> float:
@@ -91,7 +93,8 @@ def bars(
     for mark in marks:
         x = LEFT + step * (mark.at + 0.5)
         body.append(
-            f'<line class="mark" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}">'
+            f'<line class="mark mark-{escape(mark.kind)}" x1="{x:.1f}" y1="{TOP}" '
+            f'x2="{x:.1f}" y2="{HEIGHT - BOTTOM}">'
             f"<title>{escape(mark.label)}</title></line>"
         )
     desc = "; ".join(f"{label}: {value:g}" for label, value in zip(labels, values, strict=True))

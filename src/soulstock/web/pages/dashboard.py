@@ -105,17 +105,27 @@ def charts(dash: dashboard.Dashboard) -> dict[str, Any]:
         for d in dash.drops
         if d.opened_at.date() in index
     ]
+    marks += [  # the product's timeline: secondary-market talk beside its drops
+        Mark(index[m.noted_on], f"{m.source}: {m.note or m.url}", kind="mention")
+        for m in dash.mentions
+        if m.noted_on in index
+    ]
     f = dash.funnel
     return {
         "sales": bars(
-            title=gettext("Units sold per day, with drops marked"),
+            title=gettext("Units sold per day, with drops and market mentions marked"),
             labels=days,
             values=[p.units for p in dash.daily],
             marks=marks,
         ),
         "funnel": bars(
             title=gettext("Funnel: views, holds, checkouts, paid"),
-            labels=["views", "holds", "checkouts", "paid"],
+            labels=[
+                gettext("Page views"),
+                gettext("Holds placed"),
+                gettext("Checkouts started"),
+                gettext("Orders paid"),
+            ],
             values=[f.views, f.holds, f.checkouts, f.paid],
         ),
         "bands": bars(
