@@ -421,3 +421,26 @@ def test_the_shop_default_language_greets_visitors_without_a_choice(client, othe
     chosen = other_client.get("/s/lantern?lang=zh_CN")  # the visitor's choice wins, remembered
     assert '<html lang="zh-CN"' in chosen.text
     assert '<html lang="zh-CN"' in other_client.get(f"/s/lantern/p/{moon.slug}").text
+
+
+def test_overview_shows_open_drops_and_waitlist_sizes(client, ctx, clock):
+    from soulstock.domain.policy import InventoryPolicy, PolicyKind
+    from soulstock.services import waitlists
+
+    shop = seller_with_shop(client, ctx)
+    make_product(ctx, shop=shop, total=None, title="常备款")
+    text = visible_text(client.get("/console/lantern").text)
+    assert "当前没有正在进行的补货、批次或限时窗口。" in text and "还没有人在等待列表上。" in text
+    tranche = InventoryPolicy(PolicyKind.TRANCHE, 100, tranche_size=20)
+    catalog.create_product(
+        ctx, actor_id=shop.owner_id, shop_slug="lantern", title="分批图标",
+        price_minor=990, policy=tranche, slug="batches",
+    )  # fmt: skip
+    gone = make_product(ctx, shop=shop, total=1, title="一份就没")
+    sell(ctx, gone)
+    for name in ("a", "b"):
+        buyer = make_buyer(ctx, email=f"{name}@example.com")
+        waitlists.join_user(ctx, user_id=buyer.id, product_id=gone.id)
+    text = visible_text(client.get("/console/lantern").text)
+    assert "分批图标" in text and "本批剩 20 份" in text
+    assert "一份就没" in text and "2 人在等" in text

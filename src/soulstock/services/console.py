@@ -19,9 +19,15 @@ from soulstock.domain.drops import ReleaseKind, ReleaseState
 from soulstock.domain.errors import NotFound
 from soulstock.domain.orders import OrderStatus
 from soulstock.domain.policy import InventoryPolicy, PolicyKind
-from soulstock.domain.scarcity import ProductState, ScarcityClaims, StockLevel, claims_at
+from soulstock.domain.scarcity import (
+    Availability,
+    ProductState,
+    ScarcityClaims,
+    StockLevel,
+    claims_at,
+)
 from soulstock.domain.tiers import Portfolio, portfolio
-from soulstock.services import catalog
+from soulstock.services import catalog, waitlists
 from soulstock.services.context import Context
 from soulstock.services.scarcity import policy_of, product_state
 from soulstock.store import stock
@@ -63,11 +69,21 @@ class ProductRow:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenSale:
+    """A product whose drop, tranche, restock or sale window is open right now."""
+
+    product: Product
+    claims: ScarcityClaims
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     shop: Shop
     sales: DaySales
     products: list[ProductRow]
     balance: Portfolio
+    open_now: list[OpenSale] = field(default_factory=list)
+    waiting: list[tuple[Product, int]] = field(default_factory=list)  # confirmed members
 
     @property
     def low_stock(self) -> list[ProductRow]:
@@ -153,7 +169,35 @@ def overview(ctx: Context, *, actor_id: int, shop_slug: str) -> Overview:
         today = ctx.clock.now().astimezone(ZoneInfo(shop.timezone)).date()
         rows = _rows(session, ctx, shop)
         balance = portfolio_balance([row.product.policy for row in rows])
-        return Overview(shop, _sales_on(session, shop, today), rows, balance)
+        return Overview(
+            shop,
+            _sales_on(session, shop, today),
+            rows,
+            balance,
+            open_now=_open_now(session, shop=shop, rows=rows, now=ctx.clock.now()),
+            waiting=_waiting(session, rows=rows),
+        )
+
+
+def _open_now(
+    session: Session, *, shop: Shop, rows: list[ProductRow], now: datetime
+) -> list[OpenSale]:
+    """Listed products with a timed sale open now: a drop, tranche, restock or window."""
+    found = []
+    for row in rows:
+        if not row.product.listed:
+            continue
+        claims = claims_at(product_state(session, product=row.product, shop=shop, now=now), now)
+        timed = claims.release_kind is not None and claims.release_kind is not ReleaseKind.BASE
+        if claims.availability is Availability.AVAILABLE and (timed or claims.ends_at):
+            found.append(OpenSale(row.product, claims))
+    return found
+
+
+def _waiting(session: Session, *, rows: list[ProductRow]) -> list[tuple[Product, int]]:
+    """Products with people on their waitlist, most waited-for first."""
+    sizes = [(row.product, waitlists.confirmed(session, row.product.id)) for row in rows]
+    return sorted(((p, n) for p, n in sizes if n), key=lambda pair: -pair[1])
 
 
 def sales_on(ctx: Context, *, actor_id: int, shop_slug: str, day: date) -> DaySales:
