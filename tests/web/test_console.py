@@ -444,3 +444,32 @@ def test_overview_shows_open_drops_and_waitlist_sizes(client, ctx, clock):
     text = visible_text(client.get("/console/lantern").text)
     assert "分批图标" in text and "本批剩 20 份" in text
     assert "一份就没" in text and "2 人在等" in text
+
+
+def test_unique_codes_are_imported_from_the_console_and_delivered_once(client, ctx):
+    import io
+
+    from soulstock.services import payloads
+
+    shop = seller_with_shop(client, ctx)
+    product = make_product(ctx, shop=shop, total=5, title="授权码包")
+    url = f"/console/lantern/products/{product.id}/payloads"
+    assert "还没有卡密" in visible_text(client.get(url).text)
+    page = client.get(url).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post(
+        url,
+        data={"csrf_token": token, "codes": "KEY-1\nKEY-2\nKEY-1\n"},
+        files={"file": ("more.csv", io.BytesIO(b"code,note\nKEY-3,x\nKEY-2,y\n"), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    text = visible_text(client.get(r.headers["location"]).text)
+    assert "已添加 3 个卡密" in text and "已发放 0 / 3 个卡密" in text
+    sell(ctx, product)
+    rows = payloads.pool(ctx, actor_id=shop.owner_id, product_id=product.id)
+    assert sorted(r.edition_number or 0 for r in rows) == [0, 0, 1]
+    assert "已发放 1 / 3 个卡密" in visible_text(client.get(url).text)
+    other = make_seller(ctx)
+    log_in(client, other)
+    assert client.get(url).status_code in (403, 404)

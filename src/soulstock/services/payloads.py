@@ -25,13 +25,32 @@ from soulstock.store.models import Edition, Payload, Product, Shop
 MAX_CODE = 500
 
 
+HEADER_NAMES = frozenset(
+    {
+        "code",
+        "codes",
+        "key",
+        "keys",
+        "license",
+        "license key",
+        "payload",
+        "卡密",
+        "激活码",
+        "兑换码",
+    }
+)
+
+
 def parse_codes(text: str) -> list[str]:
-    """Codes from plain text (one per line) or CSV (first column); blanks and '#' skipped."""
+    """Codes from plain text (one per line) or CSV (first column); blanks and '#' skipped,
+    and a CSV header row (a first cell such as "code" or "卡密") is not taken for a code."""
     codes: list[str] = []
     for row in csv.reader(io.StringIO(text)):
         if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
             continue
         code = row[0].strip()
+        if len(row) > 1 and code.lower().replace("_", " ") in HEADER_NAMES:
+            continue
         if len(code) > MAX_CODE:
             raise InvalidInput(f"a payload is longer than {MAX_CODE} characters")
         codes.append(code)

@@ -16,6 +16,7 @@ from soulstock.web.pages import (
     account,
     console,
     console_engagement,
+    console_payloads,
     console_products,
     dashboard,
     draws,
@@ -44,6 +45,7 @@ def install(app: FastAPI) -> None:
     app.include_router(editions.router)
     app.include_router(console.router)
     app.include_router(console_products.router)
+    app.include_router(console_payloads.router)
     app.include_router(console_engagement.router)
     app.include_router(dashboard.router)
     console.install_handlers(app)
