@@ -229,6 +229,13 @@ def test_previews_use_the_storefronts_sanitiser_and_claims(client, ctx):
         csrf_from=url,
     )
     assert "<strong>粗体</strong>" in md.text and "<script>" not in md.text
+    story = post_form(
+        client,
+        "/console/lantern/preview/markdown",
+        {"story_md": "## 第二批\n<img src=x onerror=alert(1)>"},
+        csrf_from=f"{url}/restocks",
+    )
+    assert "<h2>第二批</h2>" in story.text and "<img" not in story.text
     claims = post_form(
         client,
         "/console/lantern/preview/claims",

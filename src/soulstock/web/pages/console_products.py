@@ -296,10 +296,11 @@ def upload(
 
 @router.post("/console/{shop_slug}/preview/markdown", dependencies=Csrf)
 def preview_markdown(
-    request: Request, shop_slug: str, seller: Seller, description_md: Text = ""
+    request: Request, shop_slug: str, seller: Seller, description_md: Text = "", story_md: Text = ""
 ) -> Response:
-    """The description through the storefront's own sanitiser (htmx, as the seller types)."""
-    return render(request, "console/_markdown_preview.html", {"source": description_md})
+    """A description or a restock story through the storefront's own sanitiser (htmx, as the
+    seller types)."""
+    return render(request, "console/_markdown_preview.html", {"source": description_md or story_md})
 
 
 @router.post("/console/{shop_slug}/preview/claims", dependencies=Csrf)
