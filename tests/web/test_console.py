@@ -480,3 +480,17 @@ def test_unique_codes_are_imported_from_the_console_and_delivered_once(client, c
     other = make_seller(ctx)
     log_in(client, other)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_buyers_are_listed_by_what_they_spent_in_this_shop_only(client, ctx):
+    shop = seller_with_shop(client, ctx)
+    product = make_product(ctx, shop=shop, total=10, price_minor=2990)
+    for email in ("fan@example.com", "fan@example.com", "once@example.com"):
+        sell(ctx, product, email=email)
+    elsewhere = make_product(ctx, total=5)
+    sell(ctx, elsewhere, email="stranger@example.com")
+    text = visible_text(client.get("/console/lantern/buyers").text)
+    assert "fan@example.com" in text and "once@example.com" in text
+    assert "stranger@example.com" not in text
+    assert text.index("fan@example.com") < text.index("once@example.com")
+    assert "¥59.80" in text and "游客下单" in text

@@ -227,6 +227,14 @@ def orders(
     return page(request, "console/orders.html", values)
 
 
+@router.get("/console/{shop_slug}/buyers", response_class=HTMLResponse)
+def buyers(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -> Response:
+    shop, rows = console.shop_buyers(ctx, actor_id=seller.id, shop_slug=shop_slug)
+    values = {"shop": shop, "rows": rows, "section": "buyers"}
+    values["shops"] = catalog.shops_of(ctx, seller.id)
+    return page(request, "console/buyers.html", values)
+
+
 def _settings_page(
     request: Request,
     ctx: CtxDep,
