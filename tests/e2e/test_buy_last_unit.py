@@ -18,25 +18,15 @@ import pytest
 from playwright import sync_api
 
 from soulstock.demo import png_bytes
-from soulstock.devserver import live_server
 from soulstock.domain.orders import PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.services import accounts, catalog, checkout, payments
 from soulstock.services.context import build_context
 from soulstock.settings import Settings
-from soulstock.store.migrate import upgrade
+from tests.e2e.browser import ARTIFACTS, migrated_settings, serving
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 STORY = """## 万圣节限定图标
 
 为十月的最后一夜画的 **24 枚** 图标：南瓜灯、黑猫、旧城堡。
@@ -94,29 +84,16 @@ def _seed(settings: Settings) -> str:
 
 @pytest.fixture
 def live_shop(tmp_path: Path) -> Iterator[Shop]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'shop.db'}",
-        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-    )
-    upgrade(settings.database_url)
+    settings = migrated_settings(tmp_path)
     product_path = _seed(settings)
-    with live_server(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        secret_key=settings.secret_key,
-    ) as live:
-        yield Shop(live.base_url, live.base_url + product_path)
+    with serving(settings) as base_url:
+        yield Shop(base_url, base_url + product_path)
 
 
-def test_guest_buys_the_last_copy_and_another_page_sees_it_sell_out(live_shop: Shop) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _buy_and_watch(browser, live_shop)
-        finally:
-            browser.close()
+def test_guest_buys_the_last_copy_and_another_page_sees_it_sell_out(
+    live_shop: Shop, browser: sync_api.Browser
+) -> None:
+    _buy_and_watch(browser, live_shop)
 
 
 def _buy_and_watch(browser: sync_api.Browser, shop: Shop) -> None:

@@ -18,13 +18,10 @@ from babel.messages.pofile import read_po
 from playwright import sync_api
 
 from soulstock.demo import png_bytes
-from soulstock.devserver import live_server
 from soulstock.services import accounts, catalog
 from soulstock.services.context import build_context
-from soulstock.settings import Settings
-from soulstock.store.migrate import upgrade
 from soulstock.web.pages.i18n import po_path
-from tests.e2e.test_buy_last_unit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, migrated_settings, serving
 
 pytestmark = pytest.mark.browser
 
@@ -40,35 +37,15 @@ class Live:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'shop.db'}",
-        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-    )
-    upgrade(settings.database_url)
+    settings = migrated_settings(tmp_path)
     ctx = build_context(settings)
     try:
         seller = accounts.sign_up(ctx, email=EMAIL, password=PASSWORD, seller=True)
         catalog.create_shop(ctx, owner_id=seller.id, slug="lantern", name="灯笼工作室")
     finally:
         ctx.uow.engine.dispose()
-    with live_server(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        secret_key=settings.secret_key,
-    ) as server:
-        yield Live(server.base_url, tmp_path)
-
-
-@pytest.fixture
-def browser() -> Iterator[sync_api.Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with serving(settings) as base_url:
+        yield Live(base_url, tmp_path)
 
 
 def _log_in(page: sync_api.Page, base_url: str) -> None:

@@ -12,40 +12,22 @@ import pytest
 from playwright import sync_api
 
 from soulstock import demo
-from soulstock.devserver import live_server
-from soulstock.settings import Settings
-from soulstock.store.migrate import upgrade
-from tests.e2e.test_buy_last_unit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, migrated_settings, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'shop.db'}",
-        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-    )
-    upgrade(settings.database_url)
+    settings = migrated_settings(tmp_path)
     demo.seed(settings)
-    with live_server(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        secret_key=settings.secret_key,
-    ) as server:
-        yield server.base_url
+    with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture
-def page() -> Iterator[sync_api.Page]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium.new_page(viewport={"width": 1280, "height": 900})
-        finally:
-            chromium.close()
+def page(browser: sync_api.Browser) -> sync_api.Page:
+    return browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def test_dashboard_charts_and_the_advisors_one_click(page: sync_api.Page, base_url: str) -> None:

@@ -16,13 +16,10 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from soulstock.devserver import live_server
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.services import accounts, catalog
 from soulstock.services.context import build_context
-from soulstock.settings import Settings
-from soulstock.store.migrate import upgrade
-from tests.e2e.test_buy_last_unit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, migrated_settings, serving
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +34,7 @@ class Live:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'shop.db'}",
-        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-    )
-    upgrade(settings.database_url)
+    settings = migrated_settings(tmp_path)
     ctx = build_context(settings)
     try:
         seller = accounts.sign_up(ctx, email=EMAIL, password=PASSWORD, seller=True)
@@ -54,25 +46,12 @@ def live(tmp_path: Path) -> Iterator[Live]:
         )  # fmt: skip
     finally:
         ctx.uow.engine.dispose()
-    with live_server(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        secret_key=settings.secret_key,
+    with serving(
+        settings,
         hold_ttl_seconds=HOLD_SECONDS,
         extra_env={"SOULSTOCK_SWEEP_INTERVAL_SECONDS": "1"},
-    ) as server:
-        yield Live(server.base_url)
-
-
-@pytest.fixture
-def browser() -> Iterator[sync_api.Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    ) as base_url:
+        yield Live(base_url)
 
 
 def test_an_expired_hold_comes_back_on_the_page_without_a_reload(live, browser) -> None:
