@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from soulstock.domain.policy import PolicyKind
+from soulstock.domain.policy import InventoryPolicy, PolicyKind
 from soulstock.domain.scarcity import Availability
 from soulstock.store.models import Edition, Order, Product, Release, Reservation
 
@@ -75,6 +75,26 @@ class Config:
     rollover: bool = False
     buyer_cap: int | None = None
     windows: list[WindowSpec] = field(default_factory=list)
+
+    def policy(self) -> InventoryPolicy:
+        """The inventory policy this configuration describes."""
+        if self.kind is PolicyKind.TRANCHE:
+            return InventoryPolicy(
+                PolicyKind.TRANCHE,
+                self.total,
+                tranche_size=self.tranche_size,
+                cooldown_seconds=self.cooldown,
+            )
+        if self.kind is PolicyKind.PERIODIC:
+            return InventoryPolicy(
+                PolicyKind.PERIODIC,
+                rrule=DROP_RRULE,
+                starts_at=self.first_drop,
+                drop_quantity=self.drop_quantity,
+                rollover=self.rollover,
+            )
+        assert self.total is not None
+        return InventoryPolicy.limited(self.total)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,6 @@ from soulstock.settings import Settings
 from soulstock.store.models import Product, ProductPolicy, Shop
 from tests.factories import make_shop
 from tests.scarcity_recount import (
-    DROP_RRULE,
     WINDOW_RRULE,
     Config,
     Expected,
@@ -143,7 +142,7 @@ class ScarcityMachine(RuleBasedStateMachine):
             title="Machine",
             price_minor=100,
             slug=f"machine-{next(SLUGS)}",
-            policy=self._policy(),
+            policy=self.cfg.policy(),
         )
         self.product_id = product.id
         if buyer_cap is not None:
@@ -152,26 +151,6 @@ class ScarcityMachine(RuleBasedStateMachine):
             )
         if window is not None:
             self.add_window(*window)
-
-    def _policy(self) -> InventoryPolicy:
-        cfg = self.cfg
-        if cfg.kind is PolicyKind.TRANCHE:
-            return InventoryPolicy(
-                PolicyKind.TRANCHE,
-                cfg.total,
-                tranche_size=cfg.tranche_size,
-                cooldown_seconds=cfg.cooldown,
-            )
-        if cfg.kind is PolicyKind.PERIODIC:
-            return InventoryPolicy(
-                PolicyKind.PERIODIC,
-                rrule=DROP_RRULE,
-                starts_at=cfg.first_drop,
-                drop_quantity=cfg.drop_quantity,
-                rollover=cfg.rollover,
-            )
-        assert cfg.total is not None
-        return InventoryPolicy.limited(cfg.total)
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -296,7 +275,7 @@ class ScarcityMachine(RuleBasedStateMachine):
             assert cfg.tranche_size is not None
             pool = max(quantity, cfg.tranche_size)
             released = sum(r.quantity or 0 for r in rc.releases.values())
-            new = replace(self._policy(), total=pool)
+            new = replace(self.cfg.policy(), total=pool)
             if pool < released:
                 with pytest.raises(InvalidInput, match="already released"):
                     self._set(new)
@@ -304,7 +283,7 @@ class ScarcityMachine(RuleBasedStateMachine):
                 self._set(new)
                 cfg.total = pool
         else:
-            new = replace(self._policy(), drop_quantity=quantity)
+            new = replace(self.cfg.policy(), drop_quantity=quantity)
             now = self.clock.now()
             assert cfg.first_drop is not None
             index = (

@@ -18,13 +18,12 @@ from hypothesis import strategies as st
 from soulstock.domain.clock import FixedClock
 from soulstock.domain.errors import CapReached, SoldOut, WindowClosed
 from soulstock.domain.orders import PaymentOutcome
-from soulstock.domain.policy import InventoryPolicy, PolicyKind
+from soulstock.domain.policy import PolicyKind
 from soulstock.services import catalog, checkout, payments, policies
 from soulstock.services.context import Context
 from soulstock.store.models import Shop
 from tests.factories import make_shop
 from tests.scarcity_recount import (
-    DROP_RRULE,
     WINDOW_RRULE,
     Config,
     WindowSpec,
@@ -46,26 +45,6 @@ OPS = st.lists(
     ),
     max_size=14,
 )
-
-
-def _policy(cfg: Config) -> InventoryPolicy:
-    if cfg.kind is PolicyKind.TRANCHE:
-        return InventoryPolicy(
-            PolicyKind.TRANCHE,
-            cfg.total,
-            tranche_size=cfg.tranche_size,
-            cooldown_seconds=cfg.cooldown,
-        )
-    if cfg.kind is PolicyKind.PERIODIC:
-        return InventoryPolicy(
-            PolicyKind.PERIODIC,
-            rrule=DROP_RRULE,
-            starts_at=cfg.first_drop,
-            drop_quantity=cfg.drop_quantity,
-            rollover=cfg.rollover,
-        )
-    assert cfg.total is not None
-    return InventoryPolicy.limited(cfg.total)
 
 
 @st.composite
@@ -99,7 +78,7 @@ def _build(ctx: Context, shop: Shop, cfg: Config) -> int:
         shop_slug=shop.slug,
         title="Recount",
         price_minor=100,
-        policy=_policy(cfg),
+        policy=cfg.policy(),
         slug=f"recount-{next(SLUGS)}",
     )
     if cfg.buyer_cap is not None:
