@@ -33,8 +33,6 @@ from soulstock.domain.clock import SystemClock
 from soulstock.domain.orders import OrderStatus, PaymentOutcome
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.payments.dev import DevPaymentProvider
-from soulstock.services import accounts, catalog
-from soulstock.services.context import build_context
 from soulstock.settings import Settings
 from soulstock.store.migrate import upgrade
 from soulstock.store.models import Edition, Order, Release, Reservation
@@ -75,25 +73,10 @@ def fresh_database(backend: str, workdir: Path) -> Iterator[str]:
 
 
 def seed(settings: Settings, *, units: int) -> int:
-    """One seller, one shop, one limited product of ``units``, made through the services."""
-    ctx = build_context(settings)
-    try:
-        seller = accounts.sign_up(
-            ctx, email="bench-seller@example.com", password="bench password 123", seller=True
-        )
-        shop = catalog.create_shop(ctx, owner_id=seller.id, slug="bench", name="Bench")
-        product = catalog.create_product(
-            ctx,
-            actor_id=seller.id,
-            shop_slug=shop.slug,
-            title="Hot Drop",
-            price_minor=990,
-            policy=InventoryPolicy.limited(units),
-            slug="hot-drop",
-        )
-        return product.id
-    finally:
-        ctx.uow.engine.dispose()
+    """One limited product of ``units`` in a fresh shop."""
+    return scheduled.seed_product(
+        settings, title="Hot Drop", slug="hot-drop", policy=InventoryPolicy.limited(units)
+    )
 
 
 # --- the server ------------------------------------------------------------------------

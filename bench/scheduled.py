@@ -18,10 +18,8 @@ from soulstock.services.context import build_context
 from soulstock.settings import Settings
 
 
-def seed_periodic(settings: Settings, *, units: int, lead_s: float) -> tuple[int, float]:
-    """A daily-drop product of ``units`` whose first drop opens ``lead_s`` from now (rounded
-    up to a whole second); returns its id and T as epoch seconds."""
-    opens = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=int(lead_s) + 1)
+def seed_product(settings: Settings, *, title: str, slug: str, policy: InventoryPolicy) -> int:
+    """One seller, one shop, one product with ``policy``, made through the services."""
     ctx = build_context(settings)
     try:
         seller = accounts.sign_up(
@@ -32,16 +30,27 @@ def seed_periodic(settings: Settings, *, units: int, lead_s: float) -> tuple[int
             ctx,
             actor_id=seller.id,
             shop_slug=shop.slug,
-            title="Scheduled Drop",
+            title=title,
             price_minor=990,
-            policy=InventoryPolicy(
-                PolicyKind.PERIODIC, rrule="FREQ=DAILY", starts_at=opens, drop_quantity=units
-            ),
-            slug="scheduled-drop",
+            policy=policy,
+            slug=slug,
         )
-        return product.id, opens.timestamp()
+        return product.id
     finally:
         ctx.uow.engine.dispose()
+
+
+def seed_periodic(settings: Settings, *, units: int, lead_s: float) -> tuple[int, float]:
+    """A daily-drop product of ``units`` whose first drop opens ``lead_s`` from now (rounded
+    up to a whole second); returns its id and T as epoch seconds."""
+    opens = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=int(lead_s) + 1)
+    policy = InventoryPolicy(
+        PolicyKind.PERIODIC, rrule="FREQ=DAILY", starts_at=opens, drop_quantity=units
+    )
+    product_id = seed_product(
+        settings, title="Scheduled Drop", slug="scheduled-drop", policy=policy
+    )
+    return product_id, opens.timestamp()
 
 
 class SellOut:
