@@ -94,6 +94,36 @@ def in_app(
     )
 
 
+def _tell(
+    session: Session,
+    *,
+    key: str,
+    email: str,
+    user_id: int | None,
+    template: str,
+    params: dict[str, Any],
+    shop_id: int,
+    locale: str,
+    now: datetime,
+    in_app_key: str | None = None,
+) -> None:
+    """One event to one person: an email, and an in-app note when they have an account."""
+    enqueue(
+        session,
+        key=key,
+        channel="email",
+        recipient=email,
+        locale=locale,
+        template=template,
+        params=params,
+        shop_id=shop_id,
+        now=now,
+    )
+    if user_id is not None:
+        note_key = in_app_key or key
+        in_app(session, user_id=user_id, key=note_key, template=template, params=params, now=now)
+
+
 def _product_params(session: Session, product: Product) -> dict[str, Any]:
     shop = session.get(Shop, product.shop_id)
     assert shop is not None
@@ -123,26 +153,18 @@ def _tell_waitlist(
     common = {**_product_params(session, product), **extra}
     for member in members:
         params = {**common, "unsubscribe_path": f"/unsubscribe/{member.token}"}
-        enqueue(
+        _tell(
             session,
             key=f"{event}:m{member.id}",
-            channel="email",
-            recipient=member.email,
-            locale=member.locale,
+            email=member.email,
+            user_id=member.user_id,
             template=template,
             params=params,
             shop_id=product.shop_id,
+            locale=member.locale,
             now=now,
+            in_app_key=event,
         )
-        if member.user_id is not None:
-            in_app(
-                session,
-                user_id=member.user_id,
-                key=event,
-                template=template,
-                params=params,
-                now=now,
-            )
     return len(members)
 
 
@@ -206,27 +228,17 @@ def unlock_reached(
         .distinct()
     ).all()
     for owner_id, email in holders:
-        event = f"unlock:{goal_id}:{owner_id or email}"
-        enqueue(
+        _tell(
             session,
-            key=event,
-            channel="email",
-            recipient=email,
+            key=f"unlock:{goal_id}:{owner_id or email}",
+            email=email,
+            user_id=owner_id,
             template="unlock_reached",
             params=params,
             shop_id=product.shop_id,
             locale=_locale_of(session, owner_id),
             now=now,
         )
-        if owner_id is not None:
-            in_app(
-                session,
-                user_id=owner_id,
-                key=event,
-                template="unlock_reached",
-                params=params,
-                now=now,
-            )
 
 
 def gift_received(
@@ -238,22 +250,17 @@ def gift_received(
     params = {**_product_params(session, product), "edition": edition.number}
     params["path"] = "/library"
     user_id = session.scalar(select(User.id).where(User.email == to_email))
-    event = f"gift:{transfer_id}"
-    enqueue(
+    _tell(
         session,
-        key=event,
-        channel="email",
-        recipient=to_email,
+        key=f"gift:{transfer_id}",
+        email=to_email,
+        user_id=user_id,
         template="gift_received",
         params=params,
         shop_id=product.shop_id,
         locale=_locale_of(session, user_id),
         now=now,
     )
-    if user_id is not None:
-        in_app(
-            session, user_id=user_id, key=event, template="gift_received", params=params, now=now
-        )
 
 
 def sale(session: Session, *, order: Order, now: datetime) -> None:
