@@ -289,7 +289,7 @@ class BuyerRow:
     orders: int
     units: int
     spent_minor: int
-    last_paid_at: datetime
+    last_paid_at: datetime | None
 
 
 def shop_buyers(ctx: Context, *, actor_id: int, shop_slug: str) -> tuple[Shop, list[BuyerRow]]:
