@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.stamp-install
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: venv demo serve test test-all test-fast lint bench clean
+.PHONY: venv browser-deps demo serve test test-all test-fast lint bench clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $@
 
+browser-deps:  ## Debian's chromium + CJK fonts for the browser tests, installed when missing
+	bash .ci/browser-deps
+
 demo: $(STAMP)  ## a fresh demo database (data/demo/), served on http://127.0.0.1:8000
 	$(BIN)/soulstock demo --fresh --serve --host $(HOST) --port $(PORT)
 
@@ -28,10 +31,10 @@ serve: $(STAMP)
 
 # With CI set (as .ci/run does) `make test` runs every test; on a laptop it skips the slow
 # load tests (200-buyer races, soak-style state machines) to stay quick: `make test-all` runs them.
-test: $(STAMP)  ## every test in CI; locally all but the `slow` load tests
+test: $(STAMP) browser-deps  ## every test in CI; locally all but the `slow` load tests
 	$(BIN)/pytest $(if $(CI),-m "",-m "not slow") $(PYTEST_ARGS)
 
-test-all: $(STAMP)  ## every test, slow load tests included
+test-all: $(STAMP) browser-deps  ## every test, slow load tests included
 	$(BIN)/pytest -m "" $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the quick loop: skips load tests and browser flows
