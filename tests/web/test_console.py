@@ -494,3 +494,14 @@ def test_buyers_are_listed_by_what_they_spent_in_this_shop_only(client, ctx):
     assert "stranger@example.com" not in text
     assert text.index("fan@example.com") < text.index("once@example.com")
     assert "¥59.80" in text and "游客下单" in text
+
+
+def test_every_console_page_offers_the_sellers_own_shops_to_switch_between(client, ctx):
+    shop = seller_with_shop(client, ctx)
+    catalog.create_shop(ctx, owner_id=shop.owner_id, slug="second", name="第二家店")
+    catalog.create_shop(ctx, owner_id=make_seller(ctx).id, slug="theirs", name="别人的店")
+    for path in ("/console/lantern", "/console/lantern/products", "/console/lantern/buyers",
+                 "/console/lantern/dashboard", "/console/tokens"):  # fmt: skip
+        page = client.get(path).text
+        assert 'href="/console/second"' in page, path
+        assert "别人的店" not in page, path

@@ -16,7 +16,7 @@ from soulstock.domain.errors import SoulstockError
 from soulstock.domain.money import SUPPORTED_CURRENCIES
 from soulstock.services import accounts, catalog, console
 from soulstock.store.models import User
-from soulstock.web.deps import CtxDep, OptionalUser
+from soulstock.web.deps import SESSION_USER, CtxDep, OptionalUser, get_ctx
 from soulstock.web.pages.errors import MESSAGES
 from soulstock.web.pages.i18n import N_
 from soulstock.web.pages.render import check_csrf, current_url, redirect, render, with_query
@@ -86,7 +86,12 @@ def problem_of(error: SoulstockError) -> dict[str, str]:
 
 
 def page(request: Request, template: str, values: dict[str, Any], *, status: int = 200) -> Response:
-    """A console page: never cached, since it shows a seller's private numbers."""
+    """A console page, with the signed-in seller's shops for the shop switcher; never cached,
+    since it shows a seller's private numbers."""
+    if "shops" not in values:
+        user_id = request.session.get(SESSION_USER)
+        shops = catalog.shops_of(get_ctx(request), user_id) if isinstance(user_id, int) else []
+        values = {**values, "shops": shops}
     response = render(request, template, {"section": "", **values}, status=status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -203,7 +208,6 @@ def overview(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -> R
     values = {
         "shop": view.shop,
         "view": view,
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "overview",
     }
     return page(request, "console/overview.html", values)
@@ -221,7 +225,6 @@ def orders(
     values = {
         "shop": found.shop,
         "found": found,
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "orders",
     }
     return page(request, "console/orders.html", values)
@@ -231,7 +234,6 @@ def orders(
 def buyers(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -> Response:
     shop, rows = console.shop_buyers(ctx, actor_id=seller.id, shop_slug=shop_slug)
     values = {"shop": shop, "rows": rows, "section": "buyers"}
-    values["shops"] = catalog.shops_of(ctx, seller.id)
     return page(request, "console/buyers.html", values)
 
 
@@ -248,7 +250,6 @@ def _settings_page(
     shop = console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug)
     values = {
         "shop": shop,
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "settings",
         "problem": problem,
         "saved": saved,

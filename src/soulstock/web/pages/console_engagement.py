@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from soulstock.domain.errors import InvalidInput, SoulstockError
 from soulstock.domain.policy import InventoryPolicy
 from soulstock.mail import templates as mail_templates
-from soulstock.services import catalog, console, hooks, outbox, remix, restocks
+from soulstock.services import console, hooks, outbox, remix, restocks
 from soulstock.web.deps import CtxDep
 from soulstock.web.errors import status_for
 from soulstock.web.pages.console import Seller, page, problem_of
@@ -43,7 +43,6 @@ def _restocks_page(
         form = {"title": "", "quantity": str(suggestion.quantity)}
     values = {
         "shop": editable.shop,
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "products",
         "product": editable.row.product,
         "history": restocks.history(ctx, product_id=product_id),
@@ -121,7 +120,6 @@ def messages_page(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller)
     """Hooks, the email templates (each language) and, in dev mode, the mail sink."""
     values = {
         "shop": console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug),
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "messages",
         "hooks": hooks.hooks_of(ctx, actor_id=seller.id, shop_slug=shop_slug),
         "counts": outbox.counts(ctx, actor_id=seller.id, shop_slug=shop_slug),
@@ -152,7 +150,6 @@ def remove_hook(shop_slug: str, hook_id: int, ctx: CtxDep, seller: Seller) -> Re
 def remix_page(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -> Response:
     values = {
         "shop": console.owned_shop(ctx, actor_id=seller.id, shop_slug=shop_slug),
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "products",
         "files": remix.retired_files(ctx, actor_id=seller.id, shop_slug=shop_slug),
     }

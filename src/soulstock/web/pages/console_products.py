@@ -94,7 +94,6 @@ def _products_url(shop_slug: str, product_id: int | None = None) -> str:
 def products(request: Request, shop_slug: str, ctx: CtxDep, seller: Seller) -> Response:
     shop, rows = console.products(ctx, actor_id=seller.id, shop_slug=shop_slug)
     values = {"shop": shop, "rows": rows, "section": "products"}
-    values["shops"] = catalog.shops_of(ctx, seller.id)
     return page(request, "console/products.html", values)
 
 
@@ -121,7 +120,6 @@ def _form_page(
     tier = request.query_params.get("tier", "")
     values = {
         "shop": shop,
-        "shops": catalog.shops_of(ctx, seller.id),
         "section": "products",
         "editable": editable,
         "tiers": TIER_CARDS,

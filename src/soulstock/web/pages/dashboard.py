@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from soulstock.domain.advisor import ActionKind
 from soulstock.domain.errors import NotFound
-from soulstock.services import advisor, catalog, dashboard
+from soulstock.services import advisor, dashboard
 from soulstock.web.deps import CtxDep
 from soulstock.web.pages.charts import Mark, bars
 from soulstock.web.pages.console import Seller, page
@@ -174,7 +174,6 @@ def advice(dash: dashboard.Dashboard) -> list[dict[str, Any]]:
 def _show(request: Request, dash: dashboard.Dashboard, ctx: CtxDep, seller_id: int) -> Response:
     values = {
         "shop": dash.shop,
-        "shops": catalog.shops_of(ctx, seller_id),
         "section": "dashboard",
         "dash": dash,
         "charts": lambda: charts(dash),  # built while rendering, in the page's language
